@@ -1,0 +1,31 @@
+using System;
+using MgLru.Engine.Scenario;
+
+namespace MgLru.Engine.Mm;
+
+/// <summary>
+/// Leaf PTEs of every mm in one array of global virtual page numbers; each mm's range starts on a
+/// PTE-table boundary, so a PTE table is 512 consecutive entries and its PMD entry is the index / 512.
+/// Non-leaf PMD accessed bits are kept per PTE table (x86 sets them on the walk to a leaf).
+/// </summary>
+internal sealed class PageTables
+{
+    public readonly uint[] Ptes;
+    /// <summary>Accessed bit of the non-leaf PMD entry pointing at each PTE table.</summary>
+    public readonly bool[] PmdYoung;
+    /// <summary>Which mm owns each PTE table (rmap from a PTE to its address space).</summary>
+    public readonly int[] TableOwner;
+
+    public PageTables(long totalPages)
+    {
+        if (totalPages > int.MaxValue - Units.PtesPerTable) throw new ArgumentOutOfRangeException(nameof(totalPages), totalPages, "Too many virtual pages to simulate.");
+        Ptes = new uint[totalPages];
+        long tables = (totalPages + Units.PtesPerTable - 1) / Units.PtesPerTable;
+        PmdYoung = new bool[tables];
+        TableOwner = new int[tables];
+    }
+
+    public int MmOf(int vpage) => TableOwner[vpage / Units.PtesPerTable];
+
+    public static int AlignUp(long pages) => (int)((pages + Units.PtesPerTable - 1) / Units.PtesPerTable * Units.PtesPerTable);
+}

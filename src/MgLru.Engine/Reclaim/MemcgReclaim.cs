@@ -1,0 +1,114 @@
+using System;
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Simulation;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim;
+
+/// <summary>
+/// memcg charging and limit reclaim (mm/memcontrol.c try_charge, mm/vmscan.c
+/// try_to_free_mem_cgroup_pages → do_try_to_free_pages → shrink_node_memcgs) and the memcg OOM killer.
+/// </summary>
+internal sealed class MemcgReclaim
+{
+    public const int SwapClusterMax = 32;
+    public const int MaxReclaimRetries = 16;
+
+    private readonly Machine _m;
+    private readonly MglruPolicy _policy;
+    private readonly ScanControl _sc = new();
+
+    public MemcgReclaim(Machine machine, MglruPolicy policy)
+    {
+        _m = machine;
+        _policy = policy;
+    }
+
+    /// <summary>
+    /// try_charge for one page: reclaim from the memcg while it is at memory.max, retrying up to
+    /// MAX_RECLAIM_RETRIES unproductive rounds, then OOM-kill in the memcg. Returns false when the
+    /// charging task itself was killed.
+    /// </summary>
+    public bool TryCharge(MemCgroup memcg, MmStruct charging)
+    {
+        int retries = MaxReclaimRetries;
+        while (memcg.Usage + 1 > memcg.MaxPages)
+        {
+            long reclaimed = TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct);
+            if (memcg.Usage + 1 <= memcg.MaxPages) break;
+            if (reclaimed > 0) continue;
+            if (retries-- > 0) continue;
+            var victim = OomKill(memcg);
+            if (victim == null || victim == charging) return false;
+            retries = MaxReclaimRetries;
+        }
+        return true;
+    }
+
+    /// <summary>try_to_free_mem_cgroup_pages: priority 12 down to 0 until nr_to_reclaim pages are freed.</summary>
+    public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null)
+    {
+        var sc = _sc;
+        sc.Reset(who, memcg, Math.Max(nrPages, SwapClusterMax), maySwap: true, MglruPolicy.DefPriority);
+        sc.ProactiveSwappiness = swappiness;
+        do
+        {
+            // shrink_node_memcgs over the target's subtree: the hierarchy is flat below the root.
+            _policy.ShrinkLruvec(memcg.Lruvec, sc);
+            if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+            if (sc.NrReclaimed >= sc.NrToReclaim) break;
+        } while (--sc.Priority >= 0);
+        return sc.NrReclaimed;
+    }
+
+    /// <summary>
+    /// mem_cgroup_out_of_memory: kill the task with the largest rss + swap in the memcg (oom_badness),
+    /// freeing its pages and swap. Returns the victim, or null when no task in the memcg has memory.
+    /// </summary>
+    public MmStruct? OomKill(MemCgroup memcg)
+    {
+        MmStruct? victim = null;
+        foreach (var mm in _m.Mms)
+        {
+            if (mm.Exited || mm.OwnerMemcg != memcg.Index) continue;
+            if (victim == null || mm.Rss + mm.SwapEntries > victim.Rss + victim.SwapEntries) victim = mm;
+        }
+        if (victim == null) return null;
+        memcg.Count(VmEvent.OomKill);
+        ExitMm(victim);
+        return victim;
+    }
+
+    /// <summary>exit_mmap: unmap and free every page and swap entry of the mm.</summary>
+    public void ExitMm(MmStruct mm)
+    {
+        var ptes = _m.PageTables.Ptes;
+        var frames = _m.Frames;
+        for (int v = mm.Base, end = mm.Base + mm.Pages; v < end; v++)
+        {
+            uint pte = ptes[v];
+            if (Pte.IsPresent(pte))
+            {
+                int f = Pte.Frame(pte);
+                var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
+                if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.DelFolio(f, true);
+                owner.Usage--;
+                frames.Free(f);
+            }
+            else if (Pte.IsSwap(pte) && _m.Swap != null)
+            {
+                int slot = Pte.Slot(pte);
+                var owner = _policy.ShadowOwner(_m.Swap.Shadow(slot));
+                if (owner != null) owner.SwapUsage--;
+                _m.Swap.Free(slot);
+            }
+            ptes[v] = Pte.None;
+        }
+        mm.Rss = 0;
+        mm.SwapEntries = 0;
+        mm.Exited = true;
+    }
+}

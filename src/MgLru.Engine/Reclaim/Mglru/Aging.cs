@@ -1,0 +1,151 @@
+using MgLru.Engine.Memory;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim.Mglru;
+
+// Aging: creating a new generation (mm/vmscan.c should_run_aging, try_to_inc_max_seq,
+// inc_max_seq, inc_min_seq, try_to_inc_min_seq).
+internal sealed partial class MglruPolicy
+{
+    /// <summary>
+    /// should_run_aging (≥6.14): must age when an evictable type has only two generations left; should
+    /// age when exactly three are left. <paramref name="nrToScan"/> gets the evictable pages.
+    /// </summary>
+    public bool ShouldRunAging(Lruvec l, long maxSeq, int swappiness, out long nrToScan)
+    {
+        nrToScan = 0;
+        long evictable = EvictableMinSeq(l, swappiness);
+        if (evictable + Lruvec.MinNrGens > maxSeq) return true;
+        long size = 0;
+        for (int type = 0; type < 2; type++)
+        {
+            if (!TypeEvictable(type, swappiness)) continue;
+            for (long seq = l.MinSeq[type]; seq <= maxSeq; seq++)
+            {
+                long n = l.Size(Lruvec.GenFromSeq(seq), type);
+                if (n > 0) size += n;
+            }
+        }
+        nrToScan = size;
+        return evictable + Lruvec.MinNrGens == maxSeq;
+    }
+
+    /// <summary>
+    /// try_to_inc_max_seq: without page-table walks (or when the walker can't be had) one "nowalk"
+    /// iteration of the mm list; with walks, every mm of the memcg is walked first. Exactly one caller
+    /// per iteration increments max_seq.
+    /// </summary>
+    public bool TryToIncMaxSeq(Lruvec l, long seq, int swappiness, bool forceScan)
+    {
+        if (seq <= l.MmStateSeq) return false;
+        if (_m.Options.PageTableWalks) WalkMmList(l, seq, swappiness, forceScan);
+        l.MmStateSeq++;
+        bool success = IncMaxSeq(l, seq, swappiness);
+        if (success) _m.Memcgs[l.Memcg].Count(VmEvent.LruGenAging);
+        return success;
+    }
+
+    /// <summary>inc_max_seq: make room (inc_min_seq) for types whose window is full, then open a new generation.</summary>
+    public bool IncMaxSeq(Lruvec l, long seq, int swappiness)
+    {
+        while (true)
+        {
+            if (seq != l.MaxSeq) return false;
+            bool restart = false;
+            for (int type = 0; type < 2; type++)
+            {
+                if (l.NrGens(type) != Lruvec.MaxNrGens) continue;
+                if (IncMinSeq(l, type, swappiness)) continue;
+                restart = true; // dropped the lock after MAX_LRU_BATCH folios
+                break;
+            }
+            if (!restart) break;
+        }
+        // Compat active/inactive sizes are derived from nr_pages on demand; nothing to move here.
+        for (int type = 0; type < 2; type++) ResetCtrlPos(l, type, false);
+        l.Timestamps[Lruvec.GenFromSeq(l.MaxSeq + 1)] = _m.Jiffies;
+        l.MaxSeq++;
+        return true;
+    }
+
+    /// <summary>
+    /// inc_min_seq: retire the oldest generation of a type. For an evictable type its folios move to
+    /// min_seq+1 (tail), counted as protected except the lazily promoted workingset; a non-evictable
+    /// type just advances (an accepted cold/hot inversion).
+    /// </summary>
+    private bool IncMinSeq(Lruvec l, int type, int swappiness)
+    {
+        int remaining = MaxLruBatch;
+        int oldGen = Lruvec.GenFromSeq(l.MinSeq[type]);
+        if (TypeEvictable(type, swappiness))
+        {
+            int head = ListOf(l, oldGen, type);
+            while (!_frames.IsEmpty(head))
+            {
+                int f = _frames.Tail(head);
+                uint flags = _frames.Flags[f];
+                int refs = FolioLruRefs(flags);
+                bool workingset = (flags & PageFlags.Workingset) != 0;
+                int newGen = FolioIncGen(l, f, false);
+                _frames.Unlink(f);
+                _frames.AddTail(ListOf(l, newGen, type), f);
+                // Don't count the workingset being lazily promoted; 6.1 counts protection only in sort_folio.
+                if (_v614 && refs + (workingset ? 1 : 0) != (1 << LruRefsWidth) + 1)
+                    l.Protected[type * Lruvec.MaxNrTiers + TierFromRefs(refs, workingset)]++;
+                _m.SpendReclaim(_m.Costs.ScanFolioNs);
+                if (--remaining == 0) return false;
+            }
+        }
+        ResetCtrlPos(l, type, true);
+        l.MinSeq[type]++;
+        return true;
+    }
+
+    /// <summary>
+    /// try_to_inc_min_seq: advance each evictable type's min_seq over empty generations, keeping the
+    /// two types within one generation of each other when both are evictable (≥6.14); 6.1 keeps anon ≤ file.
+    /// Returns whether anything advanced.
+    /// </summary>
+    public bool TryToIncMinSeq(Lruvec l, int swappiness)
+    {
+        long minAnon = l.MinSeq[Lruvec.Anon], minFile = l.MinSeq[Lruvec.File];
+        bool advanced = false;
+        for (int type = 0; type < 2; type++)
+        {
+            if (!TypeEvictable(type, swappiness)) continue;
+            ref long min = ref (type == Lruvec.Anon ? ref minAnon : ref minFile);
+            while (min + Lruvec.MinNrGens <= l.MaxSeq && _frames.IsEmpty(ListOf(l, Lruvec.GenFromSeq(min), type)))
+            {
+                min++;
+                advanced = true;
+            }
+        }
+        if (!advanced) return false;
+        if (_v614)
+        {
+            if (swappiness != 0 && swappiness <= MaxSwappiness)
+            {
+                long s = l.MaxSeq - Lruvec.MinNrGens;
+                if (minAnon > s && minFile < s) minAnon = s;
+                else if (minFile > s && minAnon < s) minFile = s;
+            }
+        }
+        else if (swappiness != 0)
+        {
+            // 6.1: min_seq[anon] = min(both); min_seq[file] = max(new anon, stored file).
+            if (minFile < minAnon) minAnon = minFile;
+            minFile = minAnon > l.MinSeq[Lruvec.File] ? minAnon : l.MinSeq[Lruvec.File];
+        }
+        bool success = false;
+        for (int type = 0; type < 2; type++)
+        {
+            if (!TypeEvictable(type, swappiness)) continue;
+            long candidate = type == Lruvec.Anon ? minAnon : minFile;
+            if (candidate <= l.MinSeq[type]) continue;
+            ResetCtrlPos(l, type, true);
+            l.MinSeq[type] = candidate;
+            success = true;
+        }
+        return success;
+    }
+}

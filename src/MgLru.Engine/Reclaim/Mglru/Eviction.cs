@@ -1,0 +1,425 @@
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim.Mglru;
+
+// Eviction (mm/vmscan.c try_to_shrink_lruvec, get_nr_to_scan, evict_folios, isolate_folios,
+// scan_folios, sort_folio, isolate_folio) and what shrink_folio_list does to an isolated folio.
+internal sealed partial class MglruPolicy
+{
+    /// <summary>
+    /// lru_gen_shrink_lruvec / try_to_shrink_lruvec for memcg (non-root) reclaim at sc.Priority.
+    /// Returns whether aging happened (the memcg LRU would rotate it to the young generation).
+    /// </summary>
+    public bool ShrinkLruvec(Lruvec l, ScanControl sc)
+    {
+        var memcg = _m.Memcgs[l.Memcg];
+        int swappiness = GetSwappiness(memcg, sc);
+        long scanned = 0;
+        long nrToScan;
+        long startMaxSeq = l.MaxSeq;
+        while (true)
+        {
+            nrToScan = _v614 ? GetNrToScan(l, sc, swappiness) : GetNrToScan61(l, sc, swappiness);
+            if (nrToScan <= 0) break;
+            long delta = EvictFolios(l, sc, swappiness, out bool evictedAnon);
+            if (delta == 0) break;
+            scanned += delta;
+            if (scanned >= nrToScan) break;
+            if (!_v614 && ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
+        }
+        return nrToScan < 0;
+    }
+
+    /// <summary>get_nr_to_scan (≥6.14): avoid aging at DEF_PRIORITY; otherwise age and stop this lruvec (-1).</summary>
+    private long GetNrToScan(Lruvec l, ScanControl sc, int swappiness)
+    {
+        long maxSeq = l.MaxSeq;
+        bool needAging = ShouldRunAging(l, maxSeq, swappiness, out long nr);
+        if (!needAging || sc.Priority == DefPriority) return nr >> sc.Priority;
+        return TryToIncMaxSeq(l, maxSeq, swappiness, false) ? -1 : 0;
+    }
+
+    /// <summary>
+    /// get_nr_to_scan (6.1): the "young × 2 &gt; total or old × 4 &lt; total" heuristic at three generations;
+    /// direct reclaim ages and keeps evicting in the same loop.
+    /// </summary>
+    private long GetNrToScan61(Lruvec l, ScanControl sc, int swappiness)
+    {
+        long maxSeq = l.MaxSeq;
+        int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
+        long old = 0, young = 0, total = 0;
+        for (int type = baseType; type < 2; type++)
+        {
+            for (long seq = l.MinSeq[type]; seq <= maxSeq; seq++)
+            {
+                long size = l.Size(Lruvec.GenFromSeq(seq), type);
+                if (size < 0) size = 0;
+                total += size;
+                if (seq == maxSeq) young += size;
+                else if (seq + Lruvec.MinNrGens == maxSeq) old += size;
+            }
+        }
+        long nrToScan = total >> sc.Priority;
+        long baseMin = l.MinSeq[baseType];
+        bool needAging;
+        if (baseMin + Lruvec.MinNrGens > maxSeq) needAging = true;
+        else if (baseMin + Lruvec.MinNrGens < maxSeq) needAging = false;
+        else needAging = young * Lruvec.MinNrGens > total || old * (Lruvec.MinNrGens + 2) < total;
+        if (!needAging) return nrToScan;
+        if (sc.Priority != DefPriority)
+        {
+            if (sc.Reclaimer == Reclaimer.Kswapd) return 0;
+            if (TryToIncMaxSeq(l, maxSeq, swappiness, false)) return nrToScan;
+        }
+        return l.MinSeq[baseType] + Lruvec.MinNrGens <= l.MaxSeq ? nrToScan : 0;
+    }
+
+    /// <summary>should_abort_scan (6.1, non-kswapd): age each memcg at most once per call; don't over-swap.</summary>
+    private static bool ShouldAbortScan61(Lruvec l, long startMaxSeq, ScanControl sc, bool evictedAnon)
+    {
+        if (l.MaxSeq - startMaxSeq > 1) return true;
+        if (sc.NrReclaimed >= sc.NrToReclaim && evictedAnon) return true;
+        return sc.CgroupReclaim ? false : sc.NrReclaimed >= sc.NrToReclaim;
+    }
+
+    /// <summary>
+    /// evict_folios: isolate about MIN_LRU_BATCH folios of the oldest generation, reclaim what can be,
+    /// put the rest back. Returns the number scanned (0 when nothing could be isolated).
+    /// </summary>
+    public long EvictFolios(Lruvec l, ScanControl sc, int swappiness, out bool evictedAnon)
+    {
+        var memcg = _m.Memcgs[l.Memcg];
+        int list = _m.IsolatedList;
+        long scanned = IsolateFolios(l, sc, swappiness, out int type);
+        evictedAnon = false;
+        if (TryToIncMinSeq(l, swappiness)) scanned++;
+        if (_v614)
+        {
+            if (EvictableMinSeq(l, swappiness) + Lruvec.MinNrGens > l.MaxSeq) scanned = 0;
+        }
+        else
+        {
+            int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
+            if (l.NrGens(baseType) == Lruvec.MinNrGens) scanned = 0;
+        }
+        if (_frames.IsEmpty(list)) return scanned;
+        memcg.Count(VmEvent.LruGenEviction);
+        evictedAnon = type == Lruvec.Anon;
+
+        bool skipRetry = false;
+        while (true)
+        {
+            long reclaimed = ShrinkFolioList(list, sc, out _);
+            sc.NrReclaimed += reclaimed;
+            int retry = _m.RetryList;
+            // Walk the survivors from the tail, as list_for_each_entry_safe_reverse does.
+            for (int f = _frames.Tail(list), prev; f != list; f = prev)
+            {
+                prev = _frames.Prev[f];
+                uint flags = _frames.Flags[f];
+                if ((flags & PageFlags.Unevictable) != 0) continue;
+                bool mapped = _frames.Rmap[f] >= 0;
+                bool active = (flags & PageFlags.Active) != 0;
+                bool dirtyOrWb = (flags & (PageFlags.Dirty | PageFlags.Writeback)) != 0;
+                if (_v614)
+                {
+                    if (!skipRetry && !active && !mapped && !dirtyOrWb)
+                    {
+                        _frames.Unlink(f);
+                        _frames.AddHead(retry, f);
+                        continue;
+                    }
+                    // Don't add rejected folios to the oldest generation.
+                    if (FolioSeq(l, flags, false) == l.MinSeq[PageFlags.Type(flags)])
+                        _frames.Flags[f] = (flags & ~PageFlags.RefsFlags614) | PageFlags.Active;
+                }
+                else
+                {
+                    if ((flags & PageFlags.Reclaim) != 0 && dirtyOrWb)
+                    {
+                        if ((flags & PageFlags.Workingset) != 0) _frames.Flags[f] = flags | PageFlags.Referenced;
+                        continue;
+                    }
+                    if (skipRetry || active || (flags & PageFlags.Referenced) != 0 || mapped || dirtyOrWb)
+                    {
+                        _frames.Flags[f] = (flags & ~PageFlags.RefsFlags61) | PageFlags.Active;
+                        continue;
+                    }
+                    _frames.Unlink(f);
+                    _frames.AddHead(retry, f);
+                    sc.NrScanned--;
+                }
+            }
+            MoveFoliosToLru(list);
+            CountSteal(memcg, sc, type, reclaimed);
+            if (_frames.IsEmpty(retry)) break;
+            _frames.SpliceHead(retry, list);
+            skipRetry = true;
+        }
+        return scanned;
+    }
+
+    private void CountSteal(MemCgroup memcg, ScanControl sc, int type, long reclaimed)
+    {
+        memcg.Count(sc.Reclaimer switch
+        {
+            Reclaimer.Kswapd => VmEvent.PgStealKswapd,
+            Reclaimer.Proactive => VmEvent.PgStealProactive,
+            _ => VmEvent.PgStealDirect,
+        }, reclaimed);
+        memcg.Count(type == Lruvec.Anon ? VmEvent.PgStealAnon : VmEvent.PgStealFile, reclaimed);
+    }
+
+    /// <summary>move_folios_to_lru: put back from the tail of the private list, each at the head of its generation.</summary>
+    private void MoveFoliosToLru(int list)
+    {
+        while (!_frames.IsEmpty(list))
+        {
+            int f = _frames.Tail(list);
+            _frames.Unlink(f);
+            AddFolio(f, false);
+        }
+    }
+
+    /// <summary>isolate_folios: pick the type (PID controller), then scan it; fall back to the other type.</summary>
+    private long IsolateFolios(Lruvec l, ScanControl sc, int swappiness, out int type)
+    {
+        int tier = -1;
+        if (_v614)
+        {
+            type = GetTypeToScan(l, swappiness);
+        }
+        else if (swappiness == 0) type = Lruvec.File;
+        else if (l.MinSeq[Lruvec.Anon] < l.MinSeq[Lruvec.File]) type = Lruvec.Anon;
+        else if (swappiness == 1) type = Lruvec.File;
+        else if (swappiness == MaxSwappiness) type = Lruvec.Anon;
+        else type = GetTypeToScan61(l, swappiness, out tier);
+
+        for (int i = 0; i < 2; i++)
+        {
+            if (TypeEvictable(type, swappiness))
+            {
+                if (tier < 0) tier = GetTierIdx(l, type);
+                long scanned = ScanFolios(l, sc, type, tier);
+                if (scanned != 0) return scanned;
+            }
+            type = 1 - type;
+            tier = -1;
+        }
+        return 0;
+    }
+
+    /// <summary>get_type_to_scan (6.1): tier 0 against tier 0, then the selected type's tiers against the other type's tier 0.</summary>
+    private int GetTypeToScan61(Lruvec l, int swappiness, out int tierIdx)
+    {
+        int gainAnon = swappiness, gainFile = MaxSwappiness - swappiness;
+        var sp = ReadCtrlPos(l, Lruvec.Anon, 0, gainAnon);
+        var pv = ReadCtrlPos(l, Lruvec.File, 0, gainFile);
+        int type = PositiveCtrlErr(sp, pv) ? Lruvec.File : Lruvec.Anon;
+        int other = 1 - type;
+        sp = ReadCtrlPos(l, other, 0, other == Lruvec.Anon ? gainAnon : gainFile);
+        int tier;
+        for (tier = 1; tier < Lruvec.MaxNrTiers; tier++)
+        {
+            pv = ReadCtrlPos(l, type, tier, type == Lruvec.Anon ? gainAnon : gainFile);
+            if (!PositiveCtrlErr(sp, pv)) break;
+        }
+        tierIdx = tier - 1;
+        return type;
+    }
+
+    /// <summary>
+    /// scan_folios: from the tail of the oldest generation, sort or isolate folios until MIN_LRU_BATCH are
+    /// isolated or the MAX_LRU_BATCH budget is spent. One zone (ZONE_NORMAL) is modelled.
+    /// </summary>
+    private long ScanFolios(Lruvec l, ScanControl sc, int type, int tierIdx)
+    {
+        if (l.NrGens(type) == Lruvec.MinNrGens) return 0;
+        var memcg = _m.Memcgs[l.Memcg];
+        int gen = Lruvec.GenFromSeq(l.MinSeq[type]);
+        int head = ListOf(l, gen, type);
+        int isolatedList = _m.IsolatedList;
+        int remaining = MaxLruBatch;
+        long scanned = 0, sorted = 0, isolated = 0;
+        while (!_frames.IsEmpty(head))
+        {
+            int f = _frames.Tail(head);
+            scanned++;
+            _m.SpendReclaim(_m.Costs.ScanFolioNs);
+            if (SortFolio(l, f, tierIdx)) sorted++;
+            else
+            {
+                IsolateFolio(f);
+                _frames.AddHead(isolatedList, f);
+                isolated++;
+            }
+            if (--remaining == 0 || isolated >= MinLruBatch) break;
+        }
+        memcg.Count(sc.Reclaimer switch
+        {
+            Reclaimer.Kswapd => VmEvent.PgScanKswapd,
+            Reclaimer.Proactive => VmEvent.PgScanProactive,
+            _ => VmEvent.PgScanDirect,
+        }, isolated);
+        memcg.Count(VmEvent.PgRefill, sorted);
+        memcg.Count(type == Lruvec.Anon ? VmEvent.PgScanAnon : VmEvent.PgScanFile, isolated);
+        if (type == Lruvec.File) sc.FileTaken += isolated;
+        return isolated != 0 || remaining == 0 ? scanned : 0;
+    }
+
+    /// <summary>sort_folio: move a folio that should not be evicted now; true when moved.</summary>
+    private bool SortFolio(Lruvec l, int f, int tierIdx)
+    {
+        uint flags = _frames.Flags[f];
+        int gen = PageFlags.Gen(flags);
+        int type = PageFlags.Type(flags);
+        int refs = FolioLruRefs(flags);
+        bool workingset = (flags & PageFlags.Workingset) != 0;
+        int tier = TierFromRefs(refs, workingset);
+        var memcg = _m.Memcgs[l.Memcg];
+
+        if ((flags & PageFlags.Unevictable) != 0)
+        {
+            DelFolio(f, true);
+            AddFolio(f, false);
+            return true;
+        }
+        // Promoted by the aging: move to its real generation.
+        if (gen != Lruvec.GenFromSeq(l.MinSeq[type]))
+        {
+            _frames.Unlink(f);
+            _frames.AddHead(ListOf(l, gen, type), f);
+            return true;
+        }
+        if (_v614)
+        {
+            bool lazy = refs + (workingset ? 1 : 0) == (1 << LruRefsWidth) + 1;
+            if (tier > tierIdx || lazy)
+            {
+                int newGen = FolioIncGen(l, f, false);
+                _frames.Unlink(f);
+                _frames.AddHead(ListOf(l, newGen, type), f);
+                if (!lazy) l.Protected[type * Lruvec.MaxNrTiers + tier]++;
+                return true;
+            }
+        }
+        else if (tier > tierIdx || refs == 1 << LruRefsWidth)
+        {
+            int newGen = FolioIncGen(l, f, false);
+            _frames.Unlink(f);
+            _frames.AddTail(ListOf(l, newGen, type), f);
+            l.Protected[type * Lruvec.MaxNrTiers + (tier > 0 ? tier - 1 : 0)]++;
+            memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
+            return true;
+        }
+        // Waiting for writeback, or dirty file: rotate with PG_reclaim.
+        if ((flags & PageFlags.Writeback) != 0 || (type == Lruvec.File && (flags & PageFlags.Dirty) != 0))
+        {
+            int newGen = FolioIncGen(l, f, true);
+            _frames.Unlink(f);
+            _frames.AddHead(ListOf(l, newGen, type), f);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>isolate_folio: take the folio off its list for shrink_folio_list.</summary>
+    private void IsolateFolio(int f)
+    {
+        uint flags = _frames.Flags[f];
+        if (_v614)
+        {
+            if ((flags & PageFlags.Referenced) == 0) flags &= ~PageFlags.RefsMask;
+        }
+        else
+        {
+            if ((flags & PageFlags.Referenced) == 0) flags &= ~PageFlags.RefsFlags61;
+            flags &= ~PageFlags.Referenced;
+        }
+        flags &= ~PageFlags.Reclaim;
+        _frames.Flags[f] = flags;
+        DelFolio(f, true);
+    }
+
+    /// <summary>
+    /// shrink_folio_list for isolated folios on <paramref name="list"/>: check references through rmap,
+    /// swap out anon, drop clean file, free; survivors stay on the list (activated ones with PG_active).
+    /// Returns the number reclaimed.
+    /// </summary>
+    private long ShrinkFolioList(int list, ScanControl sc, out long activated)
+    {
+        long reclaimed = 0;
+        activated = 0;
+        var pt = _m.PageTables.Ptes;
+        int keep = _m.KeepList;
+        while (!_frames.IsEmpty(list))
+        {
+            int f = _frames.Tail(list);
+            _frames.Unlink(f);
+            sc.NrScanned++;
+            uint flags = _frames.Flags[f];
+            var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
+            if ((flags & PageFlags.Unevictable) != 0) { Activate(f, memcg, ref activated); _frames.AddHead(keep, f); continue; }
+
+            // folio_check_references: rmap walk over the (single) mapping.
+            int vpage = _frames.Rmap[f];
+            bool young = false;
+            if (vpage >= 0)
+            {
+                _m.SpendReclaim(_m.Costs.RmapWalkNs);
+                uint pte = pt[vpage];
+                if ((pte & Pte.Young) != 0)
+                {
+                    young = true;
+                    pt[vpage] = pte & ~Pte.Young;
+                }
+            }
+            if (young)
+            {
+                if (SetRefs(f)) Activate(f, memcg, ref activated);
+                _frames.AddHead(keep, f);
+                continue;
+            }
+
+            if (PageFlags.Type(flags) == Lruvec.Anon)
+            {
+                var swap = _m.Swap;
+                int slot = swap?.Allocate() ?? -1;
+                if (slot < 0) { Activate(f, memcg, ref activated); _frames.AddHead(keep, f); continue; }
+                // try_to_unmap, pageout (synchronous: zram, or an SSD write we treat as complete), __remove_mapping.
+                if (vpage >= 0)
+                {
+                    pt[vpage] = Pte.MakeSwap(slot);
+                    var mm = _m.Mms[_m.PageTables.MmOf(vpage)];
+                    mm.Rss--;
+                    mm.SwapEntries++;
+                }
+                memcg.Count(VmEvent.PswpOut);
+                _m.SpendReclaim(swap!.Kind == Scenario.SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs);
+                swap.SetShadow(slot, Eviction(f));
+                memcg.SwapUsage++;
+            }
+            else if (vpage >= 0)
+            {
+                pt[vpage] = Pte.None; // clean file page: dropped (no page cache model yet)
+                _m.Mms[_m.PageTables.MmOf(vpage)].Rss--;
+            }
+            memcg.Usage--;
+            _frames.Free(f);
+            _m.SpendReclaim(_m.Costs.FreePageNs);
+            reclaimed++;
+        }
+        _frames.SpliceHead(keep, list);
+        return reclaimed;
+    }
+
+    private void Activate(int f, MemCgroup memcg, ref long activated)
+    {
+        _frames.Flags[f] |= PageFlags.Active;
+        memcg.Count(VmEvent.PgActivate);
+        activated++;
+    }
+}

@@ -1,0 +1,45 @@
+using MgLru.Engine.Cgroup;
+
+namespace MgLru.Engine.Reclaim;
+
+/// <summary>Who is reclaiming: selects the pgscan_*/pgsteal_* counters (reclaimer_offset).</summary>
+internal enum Reclaimer
+{
+    Kswapd,
+    Direct,
+    Proactive,
+}
+
+/// <summary>struct scan_control: the parameters and progress of one reclaim call. Reused between calls.</summary>
+internal sealed class ScanControl
+{
+    public Reclaimer Reclaimer;
+    /// <summary>Target of cgroup (limit or proactive) reclaim; null for root reclaim.</summary>
+    public MemCgroup? TargetMemcg;
+    public long NrToReclaim;
+    public long NrReclaimed;
+    public long NrScanned;
+    public int Priority;
+    public bool MaySwap;
+    /// <summary>Overrides the memcg's swappiness (memory.reclaim "swappiness=").</summary>
+    public int? ProactiveSwappiness;
+    /// <summary>nr.file_taken / nr.unqueued_dirty for the flusher wake-up rule.</summary>
+    public long FileTaken;
+    public long UnqueuedDirty;
+
+    public bool CgroupReclaim => TargetMemcg != null;
+
+    public void Reset(Reclaimer reclaimer, MemCgroup? target, long nrToReclaim, bool maySwap, int priority)
+    {
+        Reclaimer = reclaimer;
+        TargetMemcg = target;
+        NrToReclaim = nrToReclaim;
+        NrReclaimed = 0;
+        NrScanned = 0;
+        Priority = priority;
+        MaySwap = maySwap;
+        ProactiveSwappiness = null;
+        FileTaken = 0;
+        UnqueuedDirty = 0;
+    }
+}

@@ -1,0 +1,37 @@
+namespace MgLru.Engine.Scenario;
+
+/// <summary>Which reclaim policy manages the LRU lists.</summary>
+public enum ReclaimPolicy
+{
+    /// <summary>Multi-Gen LRU (mm/vmscan.c lru_gen_*).</summary>
+    Mglru,
+}
+
+/// <summary>Which kernel's MGLRU rules the engine follows where versions differ.</summary>
+public enum KernelRules
+{
+    /// <summary>6.1.69+ through 6.13: first-young promotion, order_base_2(refs+1) tiers, gains 1:2.</summary>
+    V6_1,
+    /// <summary>6.14 and later: referenced-then-workingset promotion, workingset = tier 3, gains 2:3.</summary>
+    V6_14,
+}
+
+/// <summary>Backing store for swapped-out anonymous pages.</summary>
+public enum SwapDeviceKind
+{
+    /// <summary>Compressed RAM (zram): cheap I/O, CPU spent compressing.</summary>
+    Zram,
+    /// <summary>A solid-state disk: slower faults, little CPU.</summary>
+    Ssd,
+}
+
+/// <summary>Access pattern of a synthetic workload.</summary>
+public enum WorkloadKind
+{
+    /// <summary>Loop over the footprint in order.</summary>
+    Sequential,
+    /// <summary>Every page equally likely.</summary>
+    Uniform,
+    /// <summary>Zipf-distributed page ranks (rank r hits page perm[r]).</summary>
+    Zipf,
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Collections.Generic;
+
+namespace MgLru.Engine.Scenario;
+
+/// <summary>A cgroup-v2 memory controller node (child of the root) with its limits and tasks. Immutable.</summary>
+public sealed class MemCgroupSpec
+{
+    public MemCgroupSpec(string name, long maxBytes = long.MaxValue, int? swappiness = null, IReadOnlyList<TaskSpec>? tasks = null)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.IndexOf('/') >= 0)
+            throw new ArgumentException("A memcg name must be non-empty and contain no '/'.", nameof(name));
+        if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "memory.max must be positive.");
+        if (swappiness is < 0 or > 200) throw new ArgumentOutOfRangeException(nameof(swappiness), swappiness, "Swappiness must be in 0..200.");
+        Name = name;
+        MaxBytes = maxBytes;
+        Swappiness = swappiness;
+        Tasks = tasks ?? Array.Empty<TaskSpec>();
+    }
+
+    public string Name { get; }
+
+    /// <summary>memory.max in bytes; long.MaxValue means "max".</summary>
+    public long MaxBytes { get; }
+
+    /// <summary>memory.swappiness; null inherits the run's swappiness.</summary>
+    public int? Swappiness { get; }
+
+    public IReadOnlyList<TaskSpec> Tasks { get; }
+
+    public MemCgroupSpec WithTask(TaskSpec task)
+    {
+        var tasks = new List<TaskSpec>(Tasks) { task };
+        return new MemCgroupSpec(Name, MaxBytes, Swappiness, tasks);
+    }
+}

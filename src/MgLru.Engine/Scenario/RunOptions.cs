@@ -1,0 +1,53 @@
+using System;
+
+namespace MgLru.Engine.Scenario;
+
+/// <summary>Run-wide switches: policy, kernel rule set, swap, seed. Immutable.</summary>
+public sealed class RunOptions
+{
+    /// <summary>LRU_GEN_CORE: MGLRU on.</summary>
+    public const int LruGenCore = 0x1;
+    /// <summary>LRU_GEN_MM_WALK: aging walks page tables.</summary>
+    public const int LruGenMmWalk = 0x2;
+    /// <summary>LRU_GEN_NONLEAF_YOUNG: walkers test and clear non-leaf PMD accessed bits.</summary>
+    public const int LruGenNonleafYoung = 0x4;
+
+    public ReclaimPolicy Policy { get; init; } = ReclaimPolicy.Mglru;
+    public KernelRules Rules { get; init; } = KernelRules.V6_14;
+
+    /// <summary>/sys/kernel/mm/lru_gen/enabled bits (0x1 core, 0x2 walks, 0x4 non-leaf young).</summary>
+    public int LruGenEnabled { get; init; } = LruGenCore;
+
+    /// <summary>vm.swappiness (0..200).</summary>
+    public int Swappiness { get; init; } = 60;
+
+    /// <summary>Swap size in bytes; 0 = no swap (anon cannot be reclaimed).</summary>
+    public long SwapBytes { get; init; }
+
+    public SwapDeviceKind SwapDevice { get; init; } = SwapDeviceKind.Zram;
+
+    /// <summary>/sys/kernel/mm/lru_gen/min_ttl_ms.</summary>
+    public int MinTtlMs { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Run the §12 invariant checker after every reclaim step (slow; for tests).</summary>
+    public bool CheckInvariants { get; init; }
+
+    /// <summary>Accesses a task runs before the scheduler switches to the next one.</summary>
+    public int TimeSliceAccesses { get; init; } = 4096;
+
+    public CostModel Costs { get; init; } = CostModel.Default;
+
+    public bool PageTableWalks => (LruGenEnabled & LruGenCore) != 0 && (LruGenEnabled & LruGenMmWalk) != 0;
+
+    public void Validate()
+    {
+        if (Swappiness is < 0 or > 200) throw new ArgumentOutOfRangeException(nameof(Swappiness), Swappiness, "Swappiness must be in 0..200.");
+        if (SwapBytes < 0) throw new ArgumentOutOfRangeException(nameof(SwapBytes), SwapBytes, "Swap size cannot be negative.");
+        if ((LruGenEnabled & ~0x7) != 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "lru_gen enabled takes bits 0x1, 0x2 and 0x4 only.");
+        if ((LruGenEnabled & LruGenCore) == 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "The Mglru policy needs bit 0x1 (LRU_GEN_CORE).");
+        if (MinTtlMs < 0) throw new ArgumentOutOfRangeException(nameof(MinTtlMs), MinTtlMs, "min_ttl_ms cannot be negative.");
+        if (TimeSliceAccesses <= 0) throw new ArgumentOutOfRangeException(nameof(TimeSliceAccesses), TimeSliceAccesses, "The time slice must be positive.");
+    }
+}

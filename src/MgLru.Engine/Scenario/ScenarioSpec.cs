@@ -1,0 +1,26 @@
+using System;
+using System.Collections.Generic;
+
+namespace MgLru.Engine.Scenario;
+
+/// <summary>Everything a run needs: the memcgs with their tasks, and the run options. Immutable.</summary>
+public sealed class ScenarioSpec
+{
+    public ScenarioSpec(IReadOnlyList<MemCgroupSpec> cgroups, RunOptions options)
+    {
+        Cgroups = cgroups ?? throw new ArgumentNullException(nameof(cgroups));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        if (cgroups.Count == 0) throw new ArgumentException("A scenario needs at least one memcg.", nameof(cgroups));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cg in cgroups)
+            if (!names.Add(cg.Name)) throw new ArgumentException($"Two memcgs are named '{cg.Name}'.", nameof(cgroups));
+        if (cgroups.Count > MaxCgroups) throw new ArgumentException($"At most {MaxCgroups} memcgs are supported.", nameof(cgroups));
+        options.Validate();
+    }
+
+    /// <summary>The memcg index lives in the top bits of a frame's flags.</summary>
+    public const int MaxCgroups = 4000;
+
+    public IReadOnlyList<MemCgroupSpec> Cgroups { get; }
+    public RunOptions Options { get; }
+}

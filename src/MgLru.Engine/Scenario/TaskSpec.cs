@@ -1,0 +1,29 @@
+using System;
+
+namespace MgLru.Engine.Scenario;
+
+/// <summary>A task (process with its own mm) and what it does. Immutable.</summary>
+public sealed class TaskSpec
+{
+    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A task needs a name.", nameof(name));
+        if (rssBytes < Units.PageSize) throw new ArgumentOutOfRangeException(nameof(rssBytes), rssBytes, "A task needs at least one page (4096 bytes).");
+        if (accesses < 0) throw new ArgumentOutOfRangeException(nameof(accesses), accesses, "Accesses cannot be negative.");
+        Name = name;
+        Workload = workload ?? throw new ArgumentNullException(nameof(workload));
+        RssBytes = rssBytes;
+        Accesses = accesses;
+    }
+
+    public string Name { get; }
+    public WorkloadSpec Workload { get; }
+
+    /// <summary>Size of the task's anonymous mapping in bytes (rounded up to pages).</summary>
+    public long RssBytes { get; }
+
+    /// <summary>Sampled accesses after the populate pass.</summary>
+    public long Accesses { get; }
+
+    public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+}

@@ -1,0 +1,32 @@
+using System;
+
+namespace MgLru.Engine.Scenario;
+
+/// <summary>How a task touches its pages. Immutable.</summary>
+public sealed class WorkloadSpec
+{
+    public WorkloadSpec(WorkloadKind kind, double alpha = 0.9, bool populate = true, double writeFraction = 1.0)
+    {
+        if (kind == WorkloadKind.Zipf && !(alpha > 0 && alpha <= 3))
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Zipf alpha must be in (0, 3].");
+        if (!(writeFraction >= 0 && writeFraction <= 1))
+            throw new ArgumentOutOfRangeException(nameof(writeFraction), writeFraction, "Write fraction must be in [0, 1].");
+        Kind = kind;
+        Alpha = alpha;
+        Populate = populate;
+        WriteFraction = writeFraction;
+    }
+
+    public WorkloadKind Kind { get; }
+
+    /// <summary>Zipf exponent; ignored by the other kinds.</summary>
+    public double Alpha { get; }
+
+    /// <summary>Touch every page once, in order, before the sampled accesses (as a program initialising its heap does).</summary>
+    public bool Populate { get; }
+
+    /// <summary>Share of accesses that write (dirty the page).</summary>
+    public double WriteFraction { get; }
+
+    public override string ToString() => Kind == WorkloadKind.Zipf ? $"Zipf({Alpha:0.###})" : Kind.ToString();
+}

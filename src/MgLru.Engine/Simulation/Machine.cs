@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+
+namespace MgLru.Engine.Simulation;
+
+/// <summary>
+/// The simulated machine: one node's frames, the page tables, swap, memcgs and the clock.
+/// Mechanisms (reclaim, aging, faults) operate on it; it holds no policy.
+/// </summary>
+internal sealed class Machine
+{
+    public Machine(RunOptions options, FrameTable frames, PageTables pageTables, SwapDevice? swap)
+    {
+        Options = options;
+        Costs = options.Costs;
+        Frames = frames;
+        PageTables = pageTables;
+        Swap = swap;
+    }
+
+    public RunOptions Options { get; }
+    public CostModel Costs { get; }
+    public FrameTable Frames { get; }
+    public PageTables PageTables { get; }
+    public SwapDevice? Swap { get; }
+    public List<MemCgroup> Memcgs { get; } = new();
+    public List<MmStruct> Mms { get; } = new();
+
+    /// <summary>Simulated time in nanoseconds since boot.</summary>
+    public long NowNs;
+
+    /// <summary>jiffies with HZ = 1000: one jiffy per simulated millisecond.</summary>
+    public long Jiffies => NowNs / 1_000_000;
+
+    /// <summary>Time spent in reclaim (direct and proactive), nanoseconds.</summary>
+    public long ReclaimNs;
+
+    /// <summary>Sentinel of the private list that eviction isolates onto.</summary>
+    public int IsolatedList;
+    /// <summary>Sentinel of the "clean folios to retry" list of evict_folios.</summary>
+    public int RetryList;
+    /// <summary>Sentinel of shrink_folio_list's ret_folios (survivors).</summary>
+    public int KeepList;
+
+    public void Spend(long ns) => NowNs += ns;
+
+    public void SpendReclaim(long ns)
+    {
+        NowNs += ns;
+        ReclaimNs += ns;
+    }
+}

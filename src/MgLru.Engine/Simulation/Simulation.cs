@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Debugfs;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Reclaim;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using MgLru.Engine.Workloads;
+
+namespace MgLru.Engine.Simulation;
+
+/// <summary>
+/// A simulation of one scenario: tasks in memcgs touching pages, faults charging the memcg, limit
+/// reclaim by the MGLRU. Deterministic: the same scenario and seed give bit-identical results.
+/// Run it to completion with <see cref="Run"/>, or drive it with <see cref="Step"/>.
+/// </summary>
+public sealed class Simulation
+{
+    private readonly ScenarioSpec _scenario;
+    private readonly Machine _m;
+    private readonly MglruPolicy _policy;
+    private readonly MemcgReclaim _reclaim;
+    private readonly List<TaskRuntime> _tasks = new();
+    private readonly long _totalAccesses;
+    private long _accessesDone;
+    private int _nextTask;
+
+    private sealed class TaskRuntime
+    {
+        public TaskRuntime(MmStruct mm, AccessGenerator generator, MemCgroup memcg)
+        {
+            Mm = mm;
+            Generator = generator;
+            Memcg = memcg;
+        }
+
+        public MmStruct Mm { get; }
+        public AccessGenerator Generator { get; }
+        /// <summary>The memcg new pages are charged to.</summary>
+        public MemCgroup Memcg { get; }
+    }
+
+    private Simulation(ScenarioSpec scenario)
+    {
+        _scenario = scenario;
+        var options = scenario.Options;
+
+        // Virtual layout: each task's VMA starts on a PTE-table boundary.
+        long virtualPages = 0, nodePages = 0;
+        foreach (var cg in scenario.Cgroups)
+        {
+            long cgPages = 0;
+            foreach (var t in cg.Tasks)
+            {
+                virtualPages += PageTables.AlignUp(t.Pages);
+                cgPages += t.Pages;
+            }
+            long limit = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
+            nodePages += Math.Min(cgPages, limit);
+        }
+        // The default node is large enough for the scenario: limits, not the node, create pressure.
+        long capacity = nodePages + 1024;
+        if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 2 TiB of simulated memory.");
+        int nrMemcgs = scenario.Cgroups.Count + 1;
+        var frames = new FrameTable((int)capacity, MglruPolicy.ListCount(nrMemcgs));
+        var pageTables = new PageTables(virtualPages);
+        var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
+        _m = new Machine(options, frames, pageTables, swap);
+        int privateLists = MglruPolicy.IsolatedListIndex(nrMemcgs);
+        _m.IsolatedList = frames.Sentinel(privateLists);
+        _m.RetryList = frames.Sentinel(privateLists + 1);
+        _m.KeepList = frames.Sentinel(privateLists + 2);
+        _policy = new MglruPolicy(_m);
+        _reclaim = new MemcgReclaim(_m, _policy);
+
+        _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
+        var rng = new Xoshiro256StarStar(options.Seed);
+        int basePage = 0;
+        foreach (var cg in scenario.Cgroups)
+        {
+            int index = _m.Memcgs.Count;
+            long maxPages = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
+            var memcg = new MemCgroup(index, index + 1, "/" + cg.Name, maxPages, cg.Swappiness, new Lruvec(index, index, 0, 0));
+            _m.Memcgs.Add(memcg);
+            foreach (var t in cg.Tasks)
+            {
+                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index) { TaskName = t.Name };
+                for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
+                    pageTables.TableOwner[table] = mm.Id;
+                _m.Mms.Add(mm);
+                var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, rng.NextUInt64());
+                _tasks.Add(new TaskRuntime(mm, generator, memcg));
+                _totalAccesses += generator.Total;
+                basePage += PageTables.AlignUp(t.Pages);
+            }
+        }
+    }
+
+    /// <summary>Builds the simulated machine for a scenario (validates it first).</summary>
+    public static Simulation Create(ScenarioSpec scenario)
+    {
+        if (scenario == null) throw new ArgumentNullException(nameof(scenario));
+        return new Simulation(scenario);
+    }
+
+    public ScenarioSpec Scenario => _scenario;
+    public long AccessesTotal => _totalAccesses;
+    public long AccessesDone => _accessesDone;
+    public bool Finished => _accessesDone >= _totalAccesses || AllTasksDone();
+
+    /// <summary>Simulated time in milliseconds.</summary>
+    public double NowMs => _m.NowNs / 1e6;
+
+    /// <summary>Runs every task to the end of its workload.</summary>
+    public void Run(IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Step(long.MaxValue, progress, cancellationToken);
+
+    /// <summary>Runs up to <paramref name="accesses"/> more accesses (round-robin time slices over the tasks).</summary>
+    public long Step(long accesses, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (accesses < 0) throw new ArgumentOutOfRangeException(nameof(accesses));
+        long done = 0;
+        int lastPercent = -1;
+        int slice = _m.Options.TimeSliceAccesses;
+        while (done < accesses && !AllTasksDone())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var task = NextRunnableTask();
+            // context_switch → lru_gen_use_mm: the mm may have touched memory on every node.
+            task.Mm.NodeBitmap = ulong.MaxValue;
+            long budget = Math.Min(slice, accesses - done);
+            done += RunSlice(task, budget);
+            if (progress != null)
+            {
+                var p = Progress();
+                if (p.Percent != lastPercent)
+                {
+                    lastPercent = p.Percent;
+                    progress.Report(p);
+                }
+            }
+        }
+        return done;
+    }
+
+    private SimulationProgress Progress()
+    {
+        long refaults = 0;
+        foreach (var memcg in _m.Memcgs)
+            refaults += memcg.Events[(int)VmEvent.WorkingsetRefaultAnon] + memcg.Events[(int)VmEvent.WorkingsetRefaultFile];
+        return new SimulationProgress(_accessesDone, _totalAccesses, NowMs, refaults);
+    }
+
+    private bool AllTasksDone()
+    {
+        foreach (var t in _tasks)
+            if (!t.Mm.Exited && !t.Generator.Done) return false;
+        return true;
+    }
+
+    private TaskRuntime NextRunnableTask()
+    {
+        for (int i = 0; i < _tasks.Count; i++)
+        {
+            var t = _tasks[(_nextTask + i) % _tasks.Count];
+            if (!t.Mm.Exited && !t.Generator.Done)
+            {
+                _nextTask = (_nextTask + i + 1) % _tasks.Count;
+                return t;
+            }
+        }
+        throw new InvalidOperationException("No runnable task.");
+    }
+
+    /// <summary>The access loop: a hit sets the PTE's accessed (and dirty) bit; a miss takes the fault path.</summary>
+    private long RunSlice(TaskRuntime task, long budget)
+    {
+        var ptes = _m.PageTables.Ptes;
+        var pmdYoung = _m.PageTables.PmdYoung;
+        var gen = task.Generator;
+        var mm = task.Mm;
+        var events = task.Memcg.Events;
+        long accessNs = _m.Costs.AccessNs;
+        long n = 0;
+        while (n < budget && !gen.Done)
+        {
+            int v = mm.Base + gen.Next(out bool write);
+            n++;
+            uint pte = ptes[v];
+            if ((pte & Pte.Present) != 0)
+            {
+                ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
+                pmdYoung[v / Units.PtesPerTable] = true;
+                _m.NowNs += accessNs;
+                continue;
+            }
+            if (!HandleFault(task, v, write)) break; // the task was OOM-killed
+        }
+        events[(int)VmEvent.Accesses] += n;
+        _accessesDone += n;
+        if (mm.Exited)
+        {
+            // What a killed task would still have done no longer happens.
+            _accessesDone += gen.Total - gen.Issued;
+        }
+        return n;
+    }
+
+    /// <summary>do_anonymous_page / do_swap_page: charge, allocate, refault bookkeeping, add to the LRU, map.</summary>
+    private bool HandleFault(TaskRuntime task, int v, bool write)
+    {
+        var memcg = task.Memcg;
+        var ptes = _m.PageTables.Ptes;
+        memcg.Count(VmEvent.PgFault);
+        if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
+        uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
+        int f = _m.Frames.Allocate(memcg.Index);
+        if (f < 0) throw new InvalidOperationException("The simulated node ran out of frames; the scenario needs global reclaim.");
+        memcg.Usage++;
+        uint flags = PageFlags.SwapBacked | PageFlags.Active; // in_lru_fault: folio_add_lru sets PG_active
+        if (Pte.IsSwap(pte))
+        {
+            var swap = _m.Swap!;
+            int slot = Pte.Slot(pte);
+            ulong shadow = swap.Shadow(slot);
+            var owner = _policy.ShadowOwner(shadow);
+            if (owner != null) owner.SwapUsage--;
+            // zram (SWP_SYNCHRONOUS_IO, one user): swap-in skips the swap cache and frees the slot.
+            swap.Free(slot);
+            task.Mm.SwapEntries--;
+            memcg.Count(VmEvent.PgMajFault);
+            memcg.Count(VmEvent.PswpIn);
+            _m.Spend(_m.Costs.MajorFaultNs + (swap.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramReadNs : _m.Costs.SsdReadNs));
+            flags = _policy.Refault(shadow, memcg, 0, flags, inFault: true);
+        }
+        else
+        {
+            _m.Spend(_m.Costs.MinorFaultNs);
+        }
+        _m.Frames.Flags[f] |= flags;
+        _m.Frames.Rmap[f] = v;
+        _policy.AddFolio(f, false);
+        ptes[v] = Pte.MakePresent(f) | Pte.Young | (write ? Pte.Dirty : 0);
+        _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+        task.Mm.Rss++;
+        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+        return true;
+    }
+
+    /// <summary>One flat row per memcg (the root excluded), in creation order.</summary>
+    public IReadOnlyList<ReclaimResult> Results()
+    {
+        var o = _m.Options;
+        var rows = new List<ReclaimResult>();
+        for (int i = 1; i < _m.Memcgs.Count; i++)
+        {
+            var cg = _m.Memcgs[i];
+            var e = cg.Events;
+            long E(VmEvent ev) => e[(int)ev];
+            long accesses = E(VmEvent.Accesses);
+            var spec = _scenario.Cgroups[i - 1];
+            rows.Add(new ReclaimResult
+            {
+                Memcg = spec.Name,
+                MemcgId = cg.KernelId,
+                Policy = o.Policy.ToString(),
+                KernelRules = o.Rules.ToString(),
+                LruGenEnabled = "0x" + o.LruGenEnabled.ToString("x4", CultureInfo.InvariantCulture),
+                Swappiness = cg.Swappiness ?? o.Swappiness,
+                Seed = o.Seed,
+                LimitBytes = spec.MaxBytes,
+                Accesses = accesses,
+                PgFault = E(VmEvent.PgFault),
+                PgMajFault = E(VmEvent.PgMajFault),
+                PswpIn = E(VmEvent.PswpIn),
+                PswpOut = E(VmEvent.PswpOut),
+                PgScan = E(VmEvent.PgScanDirect) + E(VmEvent.PgScanKswapd) + E(VmEvent.PgScanProactive),
+                PgScanDirect = E(VmEvent.PgScanDirect),
+                PgScanKswapd = E(VmEvent.PgScanKswapd),
+                PgSteal = E(VmEvent.PgStealDirect) + E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealProactive),
+                PgStealDirect = E(VmEvent.PgStealDirect),
+                PgStealKswapd = E(VmEvent.PgStealKswapd),
+                PgRefill = E(VmEvent.PgRefill),
+                PgActivate = E(VmEvent.PgActivate),
+                PgDeactivate = E(VmEvent.PgDeactivate),
+                WorkingsetRefaultAnon = E(VmEvent.WorkingsetRefaultAnon),
+                WorkingsetRefaultFile = E(VmEvent.WorkingsetRefaultFile),
+                WorkingsetActivateAnon = E(VmEvent.WorkingsetActivateAnon),
+                WorkingsetActivateFile = E(VmEvent.WorkingsetActivateFile),
+                WorkingsetRestoreAnon = E(VmEvent.WorkingsetRestoreAnon),
+                WorkingsetRestoreFile = E(VmEvent.WorkingsetRestoreFile),
+                OomKill = E(VmEvent.OomKill),
+                MajorFaultRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgMajFault) / accesses,
+                MaxSeq = cg.Lruvec.MaxSeq,
+                MinSeqAnon = cg.Lruvec.MinSeq[Lruvec.Anon],
+                MinSeqFile = cg.Lruvec.MinSeq[Lruvec.File],
+                AgingRuns = E(VmEvent.LruGenAging),
+                EvictionRuns = E(VmEvent.LruGenEviction),
+                ResidentPages = cg.Usage,
+                SwapPages = cg.SwapUsage,
+                SimulatedMs = NowMs,
+                ReclaimCpuMs = _m.ReclaimNs / 1e6,
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>The text of /sys/kernel/debug/lru_gen (or lru_gen_full) for the current state.</summary>
+    public string LruGenText(bool full = false)
+    {
+        var sb = new StringBuilder();
+        foreach (var memcg in _m.Memcgs)
+            LruGenDebugfs.Append(sb, memcg, _m.Jiffies, full, _m.Options.Rules, hasMmState: true);
+        return sb.ToString();
+    }
+
+    /// <summary>Counter value by memcg name and event, for tests and cmdlets.</summary>
+    public long Counter(string memcg, VmEvent e)
+    {
+        foreach (var cg in _m.Memcgs)
+            if (cg.Path == "/" + memcg || (memcg == "/" && cg.Path == "/")) return cg.Events[(int)e];
+        throw new ArgumentException($"No memcg named '{memcg}'.", nameof(memcg));
+    }
+
+    /// <summary>Runs the invariant checker now (throws <see cref="InvariantViolationException"/>).</summary>
+    public void CheckInvariants() => InvariantChecker.Check(_m, _policy);
+}

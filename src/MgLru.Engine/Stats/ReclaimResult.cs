@@ -1,0 +1,53 @@
+namespace MgLru.Engine.Stats;
+
+/// <summary>
+/// One flat result row per memcg: configuration keys first, then the kernel's counters (memory.stat
+/// names in PascalCase), then MGLRU state. Scalars only, so it exports cleanly to CSV and Excel.
+/// </summary>
+public sealed class ReclaimResult
+{
+    public string Memcg { get; init; } = "";
+    public int MemcgId { get; init; }
+    public string Policy { get; init; } = "";
+    public string KernelRules { get; init; } = "";
+    /// <summary>/sys/kernel/mm/lru_gen/enabled as the kernel prints it (0x0007).</summary>
+    public string LruGenEnabled { get; init; } = "";
+    public int Swappiness { get; init; }
+    public ulong Seed { get; init; }
+    public long LimitBytes { get; init; }
+    public long Accesses { get; init; }
+    public long PgFault { get; init; }
+    public long PgMajFault { get; init; }
+    public long PswpIn { get; init; }
+    public long PswpOut { get; init; }
+    public long PgScan { get; init; }
+    public long PgScanDirect { get; init; }
+    public long PgScanKswapd { get; init; }
+    public long PgSteal { get; init; }
+    public long PgStealDirect { get; init; }
+    public long PgStealKswapd { get; init; }
+    public long PgRefill { get; init; }
+    public long PgActivate { get; init; }
+    public long PgDeactivate { get; init; }
+    public long WorkingsetRefaultAnon { get; init; }
+    public long WorkingsetRefaultFile { get; init; }
+    public long WorkingsetActivateAnon { get; init; }
+    public long WorkingsetActivateFile { get; init; }
+    public long WorkingsetRestoreAnon { get; init; }
+    public long WorkingsetRestoreFile { get; init; }
+    public long OomKill { get; init; }
+    /// <summary>Major faults per access.</summary>
+    public double MajorFaultRatio { get; init; }
+    public long MaxSeq { get; init; }
+    public long MinSeqAnon { get; init; }
+    public long MinSeqFile { get; init; }
+    public long AgingRuns { get; init; }
+    public long EvictionRuns { get; init; }
+    /// <summary>memory.current at the end, in pages.</summary>
+    public long ResidentPages { get; init; }
+    public long SwapPages { get; init; }
+    /// <summary>Simulated wall time of the whole run, milliseconds.</summary>
+    public double SimulatedMs { get; init; }
+    /// <summary>Simulated CPU time spent in reclaim (all memcgs), milliseconds.</summary>
+    public double ReclaimCpuMs { get; init; }
+}

@@ -1,0 +1,60 @@
+namespace MgLru.Engine.Stats;
+
+/// <summary>
+/// Event counters kept per memcg, named as in cgroup-v2 memory.stat and /proc/vmstat
+/// (see <see cref="VmEventNames"/>). Values are pages unless the name says otherwise.
+/// </summary>
+public enum VmEvent
+{
+    PgFault,
+    PgMajFault,
+    PswpIn,
+    PswpOut,
+    PgScanKswapd,
+    PgScanDirect,
+    PgScanProactive,
+    PgStealKswapd,
+    PgStealDirect,
+    PgStealProactive,
+    PgScanAnon,
+    PgScanFile,
+    PgStealAnon,
+    PgStealFile,
+    PgRefill,
+    PgActivate,
+    PgDeactivate,
+    PgRotated,
+    WorkingsetRefaultAnon,
+    WorkingsetRefaultFile,
+    WorkingsetActivateAnon,
+    WorkingsetActivateFile,
+    WorkingsetRestoreAnon,
+    WorkingsetRestoreFile,
+    OomKill,
+    /// <summary>MGLRU: successful increments of max_seq.</summary>
+    LruGenAging,
+    /// <summary>MGLRU: evict_folios calls that isolated something.</summary>
+    LruGenEviction,
+    /// <summary>Simulated accesses (loads and stores) issued by the memcg's tasks.</summary>
+    Accesses,
+    Count,
+}
+
+/// <summary>Kernel key for each <see cref="VmEvent"/>.</summary>
+public static class VmEventNames
+{
+    private static readonly string[] Names =
+    {
+        "pgfault", "pgmajfault", "pswpin", "pswpout",
+        "pgscan_kswapd", "pgscan_direct", "pgscan_proactive",
+        "pgsteal_kswapd", "pgsteal_direct", "pgsteal_proactive",
+        "pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file",
+        "pgrefill", "pgactivate", "pgdeactivate", "pgrotated",
+        "workingset_refault_anon", "workingset_refault_file",
+        "workingset_activate_anon", "workingset_activate_file",
+        "workingset_restore_anon", "workingset_restore_file",
+        "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses",
+    };
+
+    public static string Of(VmEvent e) => Names[(int)e];
+}

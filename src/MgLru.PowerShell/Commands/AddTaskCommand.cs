@@ -1,0 +1,63 @@
+using System;
+using System.Management.Automation;
+using MgLru.Engine.Scenario;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Commands;
+
+/// <summary>
+/// Adds a task (a process with its own address space) to a memory cgroup and passes the cgroup on,
+/// so several Add-Task stages chain.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "Task")]
+[OutputType(typeof(MemCgroup))]
+public sealed class AddTaskCommand : PSCmdlet
+{
+    /// <summary>The cgroup that receives the task.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public MemCgroup InputObject { get; set; } = null!;
+
+    /// <summary>The task's name.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>The access pattern: Sequential, Uniform or Zipf.</summary>
+    [Parameter]
+    public WorkloadKind Workload { get; set; } = WorkloadKind.Zipf;
+
+    /// <summary>Zipf exponent, in (0, 3].</summary>
+    [Parameter]
+    [ValidateRange(0.01, 3.0)]
+    public double Alpha { get; set; } = 0.9;
+
+    /// <summary>Size of the task's anonymous memory in bytes (64MB style works).</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateRange(4096L, 1L << 42)]
+    public long Rss { get; set; }
+
+    /// <summary>Number of sampled accesses after the populate pass that touches every page once.</summary>
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long Accesses { get; set; } = 1_000_000;
+
+    /// <summary>Skip the populate pass.</summary>
+    [Parameter]
+    public SwitchParameter NoPopulate { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate);
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses));
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, "InvalidTask", ErrorCategory.InvalidArgument, Name));
+            return;
+        }
+        WriteObject(InputObject);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Commands;
+
+/// <summary>
+/// Creates a memory cgroup (a child of the root) with its memory.max and swappiness.
+/// Pipe it to Add-Task to give it tasks, then to Invoke-Reclaim to simulate it.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "MemCgroup")]
+[OutputType(typeof(MemCgroup))]
+public sealed class NewMemCgroupCommand : PSCmdlet
+{
+    /// <summary>The cgroup's name; its path is /Name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern(@"^[A-Za-z0-9_.\-]+$")]
+    public string Name { get; set; } = "";
+
+    /// <summary>memory.max in bytes (PowerShell's 64MB style works). Omit for "max".</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(4096L, long.MaxValue)]
+    public long Limit { get; set; } = long.MaxValue;
+
+    /// <summary>memory.swappiness (0..200); omit to use Invoke-Reclaim's -Swappiness.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 200)]
+    public int Swappiness { get; set; } = -1;
+
+    protected override void ProcessRecord()
+    {
+        int? swappiness = MyInvocation.BoundParameters.ContainsKey(nameof(Swappiness)) ? Swappiness : null;
+        WriteObject(new MemCgroup(Name, Limit, swappiness));
+    }
+}

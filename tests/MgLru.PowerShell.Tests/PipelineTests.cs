@@ -1,0 +1,143 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using System.Threading;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.PowerShell.Tests;
+
+public sealed class PipelineTests
+{
+    [Fact]
+    public void The_first_pipeline_without_swap_oom_kills_the_task_at_the_limit()
+    {
+        // No swap (the default, as on a machine without swap): anon can't be reclaimed, so the first
+        // charge beyond 64 MiB = 16384 pages finds nothing to reclaim and the memcg OOM-kills its task.
+        var (output, shell) = Ps.Run(
+            "New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 2000000 | Invoke-Reclaim -PageTableWalk -Seed 1");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var r = (ReclaimResult)Assert.Single(output).BaseObject;
+        Assert.Equal("web", r.Memcg);
+        Assert.Equal(1, r.OomKill);
+        Assert.Equal(16385, r.PgFault); // 16384 pages charged, the 16385th fault kills
+        Assert.Equal(16385, r.Accesses); // the populate pass is in page order: one fault per access
+        Assert.Equal(0, r.PgSteal);
+        Assert.Equal(0, r.ResidentPages);
+        Assert.Equal("0x0007", r.LruGenEnabled);
+    }
+
+    [Fact]
+    public void The_first_pipeline_with_swap_reclaims_and_counts_consistently()
+    {
+        var (output, shell) = Ps.Run(
+            "New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 300000 | Invoke-Reclaim -PageTableWalk -Swap 1GB -Seed 1");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var r = (ReclaimResult)Assert.Single(output).BaseObject;
+        Assert.Equal(32768 + 300000, r.Accesses);
+        // Every fault is a first touch (32768 pages) or a swap-in.
+        Assert.Equal(32768 + r.PgMajFault, r.PgFault);
+        Assert.Equal(r.PgMajFault, r.PswpIn);
+        Assert.True(r.PgMajFault > 0);
+        // Pages out = pages swapped; what is in swap now is what went out and did not come back.
+        Assert.Equal(r.PgSteal, r.PswpOut);
+        Assert.Equal(r.PswpOut - r.PswpIn, r.SwapPages);
+        Assert.Equal(32768 - r.SwapPages, r.ResidentPages);
+        Assert.True(r.ResidentPages <= 16384);
+        Assert.True(r.PgScan >= r.PgSteal);
+        Assert.InRange(r.MaxSeq - Math.Min(r.MinSeqAnon, r.MinSeqFile) + 1, 2, 4);
+    }
+
+    [Fact]
+    public void Add_Task_chains_and_Invoke_Reclaim_emits_a_row_per_memcg()
+    {
+        var (output, shell) = Ps.Run(@"
+$a = New-MemCgroup -Name a -Limit 4MB | Add-Task -Name t1 -Rss 2MB -Accesses 1000 | Add-Task -Name t2 -Rss 1MB -Accesses 1000
+$b = New-MemCgroup -Name b | Add-Task -Name t3 -Rss 1MB -Accesses 500 -Workload Uniform
+$a, $b | Invoke-Reclaim");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var rows = output.Select(o => (ReclaimResult)o.BaseObject).ToArray();
+        Assert.Equal(new[] { "a", "b" }, rows.Select(r => r.Memcg));
+        Assert.Equal(512 + 1000 + 256 + 1000, rows[0].Accesses);
+        Assert.Equal(768, rows[0].PgFault);
+        Assert.Equal(256 + 500, rows[1].Accesses);
+        Assert.Equal(2, rows[0].MemcgId);
+        Assert.Equal(3, rows[1].MemcgId);
+    }
+
+    [Theory]
+    [InlineData("New-MemCgroup -Name x -Limit -5", "ParameterArgumentValidationError,MgLru.PowerShell.Commands.NewMemCgroupCommand", "Limit", ErrorCategory.InvalidData)]
+    [InlineData("New-MemCgroup -Name 'a/b'", "ParameterArgumentValidationError,MgLru.PowerShell.Commands.NewMemCgroupCommand", "Name", ErrorCategory.InvalidData)]
+    [InlineData("New-MemCgroup -Name x | Add-Task -Name t -Rss 0", "ParameterArgumentValidationError,MgLru.PowerShell.Commands.AddTaskCommand", "Rss", ErrorCategory.InvalidData)]
+    [InlineData("New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -Swappiness 201", "ParameterArgumentValidationError,MgLru.PowerShell.Commands.InvokeReclaimCommand", "Swappiness", ErrorCategory.InvalidData)]
+    [InlineData("New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -Policy Nope", "CannotConvertArgumentNoMessage,MgLru.PowerShell.Commands.InvokeReclaimCommand", "Policy", ErrorCategory.InvalidArgument)]
+    [InlineData("New-MemCgroup -Name x -Limit lots", "CannotConvertArgumentNoMessage,MgLru.PowerShell.Commands.NewMemCgroupCommand", "Limit", ErrorCategory.InvalidArgument)]
+    public void Bad_parameters_give_a_PowerShell_error_naming_the_parameter(string script, string errorId, string parameter, ErrorCategory category)
+    {
+        var (_, shell) = Ps.Run(script);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal(errorId, error.FullyQualifiedErrorId);
+        Assert.Contains(parameter, error.Exception.Message);
+        Assert.Equal(category, error.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void Duplicate_memcg_names_are_refused_before_anything_runs()
+    {
+        var (output, shell) = Ps.Run("'a', 'a' | New-MemCgroup | Add-Task -Name t -Rss 1MB | Invoke-Reclaim");
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("'a'", error.Exception.Message);
+    }
+
+    [Fact]
+    public void Results_render_through_the_module_table_view()
+    {
+        var (stdout, stderr, code) = Ps.RunInHost("New-MemCgroup -Name web -Limit 1MB | Add-Task -Name kv -Rss 2MB -Accesses 1000 | Invoke-Reclaim -Swap 16MB");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        Assert.Matches(@"^Memcg\s+Accesses\s+PgFault\s+PgMajFault\s+PgScan\s+PgSteal\s+Refaults\s+OomKill\s+Gens\s+Sim\(ms\)\s+Reclaim\(ms\)$", lines[0]);
+        Assert.StartsWith("-----", lines[1]);
+        Assert.StartsWith("web", lines[2]);
+        Assert.False(stdout.Contains('\u001b'), "VT escape sequences in redirected output");
+    }
+
+    [Fact]
+    public void MemCgroup_renders_with_its_table_view()
+    {
+        var (stdout, _, code) = Ps.RunInHost("New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Rss 8MB");
+        Assert.Equal(0, code);
+        Assert.Matches(@"web\s+64\s+inherit\s+1\s+8", stdout);
+    }
+
+    [Fact]
+    public void Stop_cancels_a_running_simulation()
+    {
+        using var shell = System.Management.Automation.PowerShell.Create(Ps.SessionState());
+        shell.AddScript("New-MemCgroup -Name a -Limit 8MB | Add-Task -Name t -Rss 64MB -Accesses 500000000 | Invoke-Reclaim -Swap 1GB");
+        var async = shell.BeginInvoke();
+        // Stop once the engine is running (it reports its first progress after about a second, so wait for the state).
+        SpinWait.SpinUntil(() => shell.InvocationStateInfo.State == PSInvocationState.Running);
+        Thread.Sleep(300);
+        shell.Stop();
+        Assert.Throws<PipelineStoppedException>(() => shell.EndInvoke(async));
+        Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+    }
+
+    [Fact]
+    public void Progress_ends_with_a_completed_record_when_any_was_written()
+    {
+        var (_, shell) = Ps.Run("New-MemCgroup -Name a -Limit 16MB | Add-Task -Name t -Rss 32MB -Accesses 3000000 | Invoke-Reclaim -Swap 1GB");
+        Assert.False(shell.HadErrors);
+        var records = shell.Streams.Progress.Where(p => p.ActivityId == 1).ToArray();
+        if (records.Length > 0)
+        {
+            Assert.Equal(ProgressRecordType.Completed, records[^1].RecordType);
+            Assert.All(records[..^1], p => Assert.InRange(p.PercentComplete, 0, 100));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using Xunit;
+
+namespace MgLru.PowerShell.Tests;
+
+/// <summary>
+/// Pester cannot be installed here, so its scripts and the examples are parsed with the real
+/// PowerShell parser, and every command they call must exist; examples are also executed.
+/// </summary>
+public sealed class ScriptTests
+{
+    private static readonly string[] PesterKeywords =
+    {
+        "Describe", "Context", "It", "BeforeAll", "AfterAll", "BeforeEach", "AfterEach", "BeforeDiscovery",
+        "Should", "Mock", "Assert-MockCalled", "Should-Invoke", "InModuleScope", "Set-ItResult", "New-PesterConfiguration", "Invoke-Pester",
+    };
+
+    public static IEnumerable<object[]> Scripts()
+    {
+        foreach (var dir in new[] { "tests/pester", "examples" })
+            foreach (var file in Directory.GetFiles(Path.Combine(Ps.RepoRoot, dir), "*.ps1", SearchOption.AllDirectories).OrderBy(f => f))
+                yield return new object[] { Path.GetRelativePath(Ps.RepoRoot, file) };
+    }
+
+    public static IEnumerable<object[]> Examples()
+        => Scripts().Where(s => ((string)s[0]).StartsWith("examples"));
+
+    private static HashSet<string> KnownCommands()
+    {
+        var known = new HashSet<string>(PesterKeywords, System.StringComparer.OrdinalIgnoreCase);
+        known.UnionWith(Ps.ExportedCmdlets);
+        foreach (var entry in InitialSessionState.CreateDefault2().Commands)
+        {
+            // With only System.Management.Automation, the default session holds just the Microsoft.PowerShell.Core cmdlets.
+            if (entry is SessionStateCmdletEntry c) known.Add(c.Name);
+            if (entry is SessionStateAliasEntry a) known.Add(a.Name);
+        }
+        return known;
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_parses_and_calls_only_known_commands(string relativePath)
+    {
+        string path = Path.Combine(Ps.RepoRoot, relativePath);
+        var ast = Parser.ParseFile(path, out _, out ParseError[] errors);
+        Assert.Empty(errors);
+        var known = KnownCommands();
+        var unknown = ast.FindAll(n => n is CommandAst, true).Cast<CommandAst>()
+            .Select(c => c.GetCommandName())
+            .Where(n => n != null && !known.Contains(n))
+            .Distinct().ToArray();
+        Assert.True(unknown.Length == 0, $"{relativePath} calls commands that are neither MgLru cmdlets, Pester keywords nor Core cmdlets: {string.Join(", ", unknown)}");
+    }
+
+    [Fact]
+    public void Pester_has_one_file_per_exported_cmdlet()
+    {
+        var files = Directory.GetFiles(Path.Combine(Ps.RepoRoot, "tests", "pester"), "*.Tests.ps1").Select(Path.GetFileName).OrderBy(f => f);
+        Assert.Equal(Ps.ExportedCmdlets.Select(c => c + ".Tests.ps1"), files);
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_runs_without_errors(string relativePath)
+    {
+        var (stdout, stderr, code) = Ps.RunFileInHost(Path.Combine(Ps.RepoRoot, relativePath));
+        Assert.True(code == 0, $"exit {code}\n{stderr}");
+        Assert.Equal("", stderr.Trim());
+        Assert.NotEmpty(stdout.Trim());
+    }
+
+    [Fact]
+    public void Host_returns_the_scripts_exit_code()
+    {
+        Assert.Equal(3, Ps.RunInHost("'before'; exit 3; 'after'").ExitCode);
+        Assert.Equal(0, Ps.RunInHost("'fine'").ExitCode);
+    }
+
+    [Fact]
+    public void Host_reports_a_terminating_error_on_stderr_and_fails()
+    {
+        var (stdout, stderr, code) = Ps.RunInHost("'before'\nthrow 'boom'\n'after'");
+        Assert.Equal(1, code);
+        Assert.Contains("before", stdout);
+        Assert.DoesNotContain("after", stdout);
+        Assert.Contains("boom", stderr);
+    }
+
+    [Fact]
+    public void Host_passes_arguments_as_pwsh_File_does()
+    {
+        var (stdout, _, code) = Ps.RunInHost("param([int]$N, [string]$Word) \"$N-$Word\"", "-N", "7", "-Word", "it's");
+        Assert.Equal(0, code);
+        Assert.Contains("7-it's", stdout);
+    }
+
+    [Fact]
+    public void Host_reports_a_cmdlet_error_with_its_error_id_and_fails()
+    {
+        var (_, stderr, code) = Ps.RunInHost("New-MemCgroup -Name x -Limit -5");
+        Assert.Equal(1, code);
+        Assert.Contains("New-MemCgroup", stderr);
+        Assert.Contains("ParameterArgumentValidationError,MgLru.PowerShell.Commands.NewMemCgroupCommand", stderr);
+    }
+}

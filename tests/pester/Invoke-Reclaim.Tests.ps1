@@ -1,0 +1,60 @@
+# Pester 5 tests for Invoke-Reclaim: counters that must agree with each other on any run.
+BeforeAll {
+    Import-Module "$PSScriptRoot/../../out/MgLru/MgLru.psd1" -Force
+}
+
+Describe 'Invoke-Reclaim' {
+    Context 'a Zipf task twice its limit, with swap, walk=<Walk>' -ForEach @(
+        @{ Walk = $true }
+        @{ Walk = $false }
+    ) {
+        BeforeAll {
+            $r = New-MemCgroup -Name web -Limit 8MB |
+                Add-Task -Name kv -Rss 16MB -Accesses 100000 |
+                Invoke-Reclaim -PageTableWalk:$Walk -Swap 64MB -Seed 7
+        }
+
+        It 'counts every fault as a first touch or a swap-in' {
+            $r.PgFault | Should -Be (4096 + $r.PgMajFault)
+            $r.PswpIn | Should -Be $r.PgMajFault
+        }
+
+        It 'stays within the limit' {
+            $r.ResidentPages | Should -BeLessOrEqual 2048
+            $r.ResidentPages + $r.SwapPages | Should -Be 4096
+        }
+
+        It 'keeps two to four generations' {
+            $r.MaxSeq - [math]::Min($r.MinSeqAnon, $r.MinSeqFile) + 1 | Should -BeIn 2, 3, 4
+        }
+    }
+
+    Context 'determinism' {
+        It 'gives identical rows for the same seed' {
+            $a = New-MemCgroup -Name d -Limit 4MB | Add-Task -Name t -Rss 8MB -Accesses 50000 | Invoke-Reclaim -Swap 32MB -Seed 3
+            $b = New-MemCgroup -Name d -Limit 4MB | Add-Task -Name t -Rss 8MB -Accesses 50000 | Invoke-Reclaim -Swap 32MB -Seed 3
+            $b.PgMajFault | Should -Be $a.PgMajFault
+            $b.PgScan | Should -Be $a.PgScan
+            $b.MaxSeq | Should -Be $a.MaxSeq
+        }
+    }
+
+    Context 'without swap' {
+        It 'OOM-kills a task that outgrows its cgroup' {
+            $r = New-MemCgroup -Name web -Limit 4MB | Add-Task -Name kv -Rss 8MB -Accesses 1000 | Invoke-Reclaim
+            $r.OomKill | Should -Be 1
+        }
+    }
+
+    Context 'invalid input' {
+        It 'rejects swappiness <Value>' -ForEach @(@{ Value = -1 }, @{ Value = 201 }) {
+            { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -Swappiness $Value } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,MgLru.PowerShell.Commands.InvokeReclaimCommand'
+        }
+
+        It 'refuses two cgroups with one name' {
+            { 'a', 'a' | New-MemCgroup | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand'
+        }
+    }
+}
