@@ -34,4 +34,6 @@ public enum WorkloadKind
     Uniform,
     /// <summary>Zipf-distributed page ranks (rank r hits page perm[r]).</summary>
     Zipf,
+    /// <summary>A recorded sequence of page indexes, replayed once in order.</summary>
+    Trace,
 }

@@ -31,6 +31,9 @@ public sealed class RunOptions
 
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Look-around on the eviction path (lru_gen_look_around).</summary>
+    public bool LookAround { get; init; } = true;
+
     /// <summary>Run the §12 invariant checker after every reclaim step (slow; for tests).</summary>
     public bool CheckInvariants { get; init; }
 

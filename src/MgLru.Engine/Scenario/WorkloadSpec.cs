@@ -17,7 +17,17 @@ public sealed class WorkloadSpec
         WriteFraction = writeFraction;
     }
 
+    /// <summary>A workload that replays recorded page indexes in order (no populate pass of its own).</summary>
+    public static WorkloadSpec FromTrace(uint[] pages, double writeFraction = 1.0)
+    {
+        if (pages == null) throw new ArgumentNullException(nameof(pages));
+        return new WorkloadSpec(WorkloadKind.Trace, 1.0, populate: false, writeFraction) { TracePages = (uint[])pages.Clone() };
+    }
+
     public WorkloadKind Kind { get; }
+
+    /// <summary>The page indexes of a Trace workload.</summary>
+    public uint[]? TracePages { get; private init; }
 
     /// <summary>Zipf exponent; ignored by the other kinds.</summary>
     public double Alpha { get; }

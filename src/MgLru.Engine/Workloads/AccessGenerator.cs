@@ -24,7 +24,7 @@ internal sealed class AccessGenerator
         _spec = spec;
         _pages = pages;
         _populate = spec.Populate ? pages : 0;
-        _total = _populate + accesses;
+        _total = spec.Kind == WorkloadKind.Trace ? spec.TracePages!.Length : _populate + accesses;
         _rng = new Xoshiro256StarStar(seed);
         _writeThreshold = spec.WriteFraction >= 1.0 ? uint.MaxValue : (uint)(spec.WriteFraction * uint.MaxValue);
         if (spec.Kind == WorkloadKind.Zipf)
@@ -63,6 +63,8 @@ internal sealed class AccessGenerator
                 return (int)_rng.NextUInt32((uint)_pages);
             case WorkloadKind.Zipf:
                 return _rankToPage![_zipf!.Sample(ref _rng) - 1];
+            case WorkloadKind.Trace:
+                return (int)(_spec.TracePages![i] % (uint)_pages);
             default:
                 throw new InvalidOperationException("Unknown workload kind " + _spec.Kind);
         }

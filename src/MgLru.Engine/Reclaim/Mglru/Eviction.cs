@@ -375,6 +375,7 @@ internal sealed partial class MglruPolicy
                 {
                     young = true;
                     pt[vpage] = pte & ~Pte.Young;
+                    LookAround(f, vpage);
                 }
             }
             if (young)

@@ -1,0 +1,94 @@
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim.Mglru;
+
+// Look-around (mm/vmscan.c lru_gen_look_around): when the rmap walk of an evicted folio finds its PTE
+// young, the neighbouring PTEs of the same PTE table are likely young too; test and clear them in the
+// same pass and promote their folios, sparing later scans.
+internal sealed partial class MglruPolicy
+{
+    /// <summary>PAGEVEC_SIZE: 6.1 activates at most this many neighbours one by one.</summary>
+    private const int PagevecSize = 15;
+
+    private readonly int[] _lookAroundBatch = new int[MinLruBatch];
+
+    /// <summary>
+    /// Called for a young PTE at <paramref name="vpage"/> mapping isolated folio <paramref name="frame"/>
+    /// (its young bit already cleared). Reclaim contexts other than kswapd have no walker, so promotion
+    /// goes through folio_activate (or an in-place gen update in 6.1 when the window is dense).
+    /// </summary>
+    public void LookAround(int frame, int vpage)
+    {
+        if (!_m.Options.LookAround) return;
+        var pt = _m.PageTables;
+        var ptes = pt.Ptes;
+        var mm = _m.Mms[pt.MmOf(vpage)];
+        uint frameFlags = _frames.Flags[frame];
+        int memcg = PageFlags.Memcg(frameFlags);
+        var l = _m.Memcgs[memcg].Lruvec;
+        // Window: this PTE table clipped to the VMA, at most MIN_LRU_BATCH PTEs around the address.
+        int tableStart = vpage - vpage % Units.PtesPerTable;
+        int start = tableStart > mm.Base ? tableStart : mm.Base;
+        int end = tableStart + Units.PtesPerTable < mm.Base + mm.Pages ? tableStart + Units.PtesPerTable : mm.Base + mm.Pages;
+        if (end - start == 1) return;
+        if (end - start > MinLruBatch)
+        {
+            if (vpage - start < MinLruBatch / 2) end = start + MinLruBatch;
+            else if (end - vpage < MinLruBatch / 2) start = end - MinLruBatch;
+            else { start = vpage - MinLruBatch / 2; end = vpage + MinLruBatch / 2; }
+        }
+        int newGen = Lruvec.GenFromSeq(l.MaxSeq);
+        int window = end - start;
+        _m.SpendReclaim((long)window * _m.Costs.PteVisitNs);
+        // 6.1 walks the window in two passes: collect, then activate or update in place.
+        var promote = _lookAroundBatch;
+        int nPromote = 0;
+        for (int v = start; v < end; v++)
+        {
+            if (v == vpage) continue;
+            uint pte = ptes[v];
+            if ((pte & (Pte.Present | Pte.Young)) != (Pte.Present | Pte.Young)) continue;
+            int f = Pte.Frame(pte);
+            uint flags = _frames.Flags[f];
+            if (PageFlags.Memcg(flags) != memcg) continue; // misplaced: left young
+            ptes[v] = pte & ~Pte.Young;
+            int oldGen = PageFlags.Gen(flags);
+            if (_v614)
+            {
+                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) Activate(f, l);
+            }
+            else if (oldGen < 0) _frames.Flags[f] = flags | PageFlags.Referenced;
+            else if (oldGen != newGen) promote[nPromote++] = f;
+        }
+        if (_v614) return;
+        if (nPromote < PagevecSize)
+        {
+            for (int i = 0; i < nPromote; i++) Activate(promote[i], l);
+            return;
+        }
+        for (int i = 0; i < nPromote; i++)
+        {
+            int f = promote[i];
+            uint flags = _frames.Flags[f];
+            int oldGen = FolioUpdateGen(f, newGen);
+            if (oldGen < 0 || oldGen == newGen) continue;
+            int type = PageFlags.Type(flags);
+            l.NrPages[oldGen * 2 + type]--;
+            l.NrPages[newGen * 2 + type]++;
+        }
+    }
+
+    /// <summary>folio_activate → lru_activate: take the folio off its generation and re-add it as active.</summary>
+    private void Activate(int f, Lruvec l)
+    {
+        uint flags = _frames.Flags[f];
+        if ((flags & (PageFlags.Lru | PageFlags.Unevictable)) != PageFlags.Lru) return;
+        DelFolio(f, false);
+        _frames.Flags[f] |= PageFlags.Active;
+        AddFolio(f, false);
+        _m.Memcgs[l.Memcg].Count(VmEvent.PgActivate);
+    }
+}
