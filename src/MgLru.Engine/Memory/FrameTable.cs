@@ -30,7 +30,8 @@ internal sealed class FrameTable
         Prev = new int[links];
         for (int s = capacity; s < links; s++) { Next[s] = s; Prev[s] = s; }
         _freeList = capacity + listCount;
-        // Free list in ascending frame order: allocation takes from the tail.
+        // Free list in ascending frame order; allocation takes the head and freeing pushes to the head
+        // (LIFO, like the per-CPU free lists: a just-freed frame is reused first).
         for (int f = capacity - 1; f >= 0; f--) { AddHead(_freeList, f); Rmap[f] = -1; }
         FreeFrames = capacity;
     }
@@ -78,7 +79,7 @@ internal sealed class FrameTable
     /// <summary>Takes a free frame, or -1 when the node is full.</summary>
     public int Allocate(int memcg)
     {
-        int f = Prev[_freeList];
+        int f = Next[_freeList];
         if (f == _freeList) return -1;
         Unlink(f);
         Flags[f] = PageFlags.InUse | ((uint)memcg << PageFlags.MemcgShift);
@@ -90,7 +91,7 @@ internal sealed class FrameTable
     {
         Flags[f] = 0;
         Rmap[f] = -1;
-        AddTail(_freeList, f);
+        AddHead(_freeList, f);
         FreeFrames++;
     }
 }

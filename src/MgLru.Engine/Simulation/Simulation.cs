@@ -110,6 +110,9 @@ public sealed class Simulation
     }
 
     public ScenarioSpec Scenario => _scenario;
+
+    internal Machine Machine => _m;
+    internal MglruPolicy Policy => _policy;
     public long AccessesTotal => _totalAccesses;
     public long AccessesDone => _accessesDone;
     public bool Finished => _accessesDone >= _totalAccesses || AllTasksDone();

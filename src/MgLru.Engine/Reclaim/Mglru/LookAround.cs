@@ -54,8 +54,11 @@ internal sealed partial class MglruPolicy
             int f = Pte.Frame(pte);
             uint flags = _frames.Flags[f];
             if (PageFlags.Memcg(flags) != memcg) continue; // misplaced: left young
-            ptes[v] = pte & ~Pte.Young;
             int oldGen = PageFlags.Gen(flags);
+            // get_pfn_folio (≥6.12) only takes folios on an MGLRU list; 6.1 also clears the young bit of
+            // isolated neighbours and marks them referenced.
+            if (_v614 && oldGen < 0) continue;
+            ptes[v] = pte & ~Pte.Young;
             if (_v614)
             {
                 if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) Activate(f, l);
