@@ -14,6 +14,11 @@
         'New-MemCgroup'
         'Add-Task'
         'Invoke-Reclaim'
+        'Start-ReclaimSimulation'
+        'Step-ReclaimSimulation'
+        'Invoke-LruGenCommand'
+        'Get-LruGen'
+        'Get-MemCgroupStat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -59,5 +59,9 @@ internal static class Ps
         return (stdout.ToString(), stderr.ToString(), code);
     }
 
-    public static readonly IReadOnlyList<string> ExportedCmdlets = new[] { "Add-Task", "Invoke-Reclaim", "New-MemCgroup" };
+    public static readonly IReadOnlyList<string> ExportedCmdlets = new[]
+    {
+        "Add-Task", "Get-LruGen", "Get-MemCgroupStat", "Invoke-LruGenCommand", "Invoke-Reclaim", "New-MemCgroup",
+        "Start-ReclaimSimulation", "Step-ReclaimSimulation",
+    };
 }

@@ -26,6 +26,7 @@ public sealed class Simulation
     private readonly Machine _m;
     private readonly MglruPolicy _policy;
     private readonly MemcgReclaim _reclaim;
+    private readonly LruGenCommandRunner _debugfs;
     private readonly List<TaskRuntime> _tasks = new();
     private readonly long _totalAccesses;
     private long _accessesDone;
@@ -78,6 +79,7 @@ public sealed class Simulation
         _m.KeepList = frames.Sentinel(privateLists + 2);
         _policy = new MglruPolicy(_m);
         _reclaim = new MemcgReclaim(_m, _policy);
+        _debugfs = new LruGenCommandRunner(_m, _policy);
 
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
         var rng = new Xoshiro256StarStar(options.Seed);
@@ -323,13 +325,67 @@ public sealed class Simulation
         return sb.ToString();
     }
 
-    /// <summary>Counter value by memcg name and event, for tests and cmdlets.</summary>
-    public long Counter(string memcg, VmEvent e)
+    /// <summary>
+    /// A write to /sys/kernel/debug/lru_gen: "+ memcg_id node_id max_gen_nr [swappiness [force_scan]]" ages,
+    /// "- memcg_id node_id min_gen_nr [swappiness [nr_to_reclaim]]" evicts. Throws
+    /// <see cref="LruGenCommandException"/> with the kernel's errno on the first failing command.
+    /// </summary>
+    public void WriteLruGen(string commands)
     {
-        foreach (var cg in _m.Memcgs)
-            if (cg.Path == "/" + memcg || (memcg == "/" && cg.Path == "/")) return cg.Events[(int)e];
-        throw new ArgumentException($"No memcg named '{memcg}'.", nameof(memcg));
+        if (commands == null) throw new ArgumentNullException(nameof(commands));
+        _debugfs.Write(commands);
     }
+
+    /// <summary>memory.stat of the memcg named <paramref name="memcg"/> ("/" or "" for the root).</summary>
+    public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg) => Stats.MemoryStat.Entries(FindMemcg(memcg), memcg);
+
+    /// <summary>memory.stat text: "key value" lines.</summary>
+    public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));
+
+    /// <summary>The lru_gen view (from the smaller min_seq to max_seq) of every lruvec as rows.</summary>
+    public IReadOnlyList<LruGenRow> LruGenRows()
+    {
+        var rows = new List<LruGenRow>();
+        foreach (var cg in _m.Memcgs)
+        {
+            var l = cg.Lruvec;
+            for (long seq = Math.Min(l.MinSeq[0], l.MinSeq[1]); seq <= l.MaxSeq; seq++)
+            {
+                int gen = Lruvec.GenFromSeq(seq);
+                rows.Add(new LruGenRow
+                {
+                    MemcgId = cg.KernelId,
+                    MemcgPath = cg.Path,
+                    Node = l.Node,
+                    Seq = seq,
+                    AgeMs = _m.Jiffies - l.Timestamps[gen],
+                    AnonPages = Math.Max(0, l.Size(gen, Lruvec.Anon)),
+                    FilePages = Math.Max(0, l.Size(gen, Lruvec.File)),
+                    Active = seq >= l.MaxSeq - 1,
+                });
+            }
+        }
+        return rows;
+    }
+
+    private MemCgroup FindMemcg(string name)
+    {
+        string path = string.IsNullOrEmpty(name) || name == "/" ? "/" : (name.StartsWith("/", StringComparison.Ordinal) ? name : "/" + name);
+        foreach (var cg in _m.Memcgs)
+            if (cg.Path == path) return cg;
+        throw new ArgumentException($"No memcg named '{name}'.", nameof(name));
+    }
+
+    /// <summary>The memcgs as the kernel numbers them: (id, path), root first.</summary>
+    public IReadOnlyList<(int Id, string Path)> Memcgs()
+    {
+        var list = new List<(int, string)>();
+        foreach (var cg in _m.Memcgs) list.Add((cg.KernelId, cg.Path));
+        return list;
+    }
+
+    /// <summary>Counter value by memcg name and event, for tests and cmdlets.</summary>
+    public long Counter(string memcg, VmEvent e) => FindMemcg(memcg).Events[(int)e];
 
     /// <summary>Runs the invariant checker now (throws <see cref="InvariantViolationException"/>).</summary>
     public void CheckInvariants() => InvariantChecker.Check(_m, _policy);

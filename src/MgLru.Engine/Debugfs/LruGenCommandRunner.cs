@@ -1,0 +1,88 @@
+using MgLru.Engine.Reclaim;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Simulation;
+
+namespace MgLru.Engine.Debugfs;
+
+/// <summary>Executes lru_gen debugfs commands (mm/vmscan.c run_cmd, run_aging, run_eviction).</summary>
+internal sealed class LruGenCommandRunner
+{
+    private readonly Machine _m;
+    private readonly MglruPolicy _policy;
+    private readonly ScanControl _sc = new();
+
+    public LruGenCommandRunner(Machine machine, MglruPolicy policy)
+    {
+        _m = machine;
+        _policy = policy;
+    }
+
+    /// <summary>Runs every command of a write in order; the first failure stops the write.</summary>
+    public void Write(string input)
+    {
+        bool v614 = _m.Options.Rules == KernelRules.V6_14;
+        foreach (var text in LruGenCommand.Split(input))
+        {
+            var cmd = LruGenCommand.Parse(text, acceptMax: v614);
+            Run(cmd, v614);
+        }
+    }
+
+    private void Run(LruGenCommand cmd, bool v614)
+    {
+        if (cmd.Node != 0) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"node {cmd.Node} has no memory");
+        int index = cmd.MemcgId - 1;
+        if (index < 0 || index >= _m.Memcgs.Count) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"no memcg with id {cmd.MemcgId}");
+        var memcg = _m.Memcgs[index];
+        var l = memcg.Lruvec;
+        // The debugfs scan_control: GFP_KERNEL, may write, unmap and swap; not cgroup reclaim.
+        _sc.Reset(Reclaimer.Direct, null, long.MaxValue, maySwap: true, MglruPolicy.DefPriority);
+        int swappiness;
+        if (cmd.Swappiness is int s)
+        {
+            if (s > MglruPolicy.MaxSwappiness + 1) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"swappiness {s} is above 201");
+            swappiness = s;
+        }
+        else swappiness = _policy.GetSwappiness(memcg, _sc);
+
+        if (cmd.Op == '+') RunAging(cmd, l, swappiness, v614);
+        else RunEviction(cmd, l, swappiness, v614);
+        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+    }
+
+    private void RunAging(LruGenCommand cmd, Lruvec l, int swappiness, bool v614)
+    {
+        ulong maxSeq = (ulong)l.MaxSeq;
+        bool forceScan = cmd.Opt is not ulong opt || opt != 0; // opt defaults to -1: force the scan
+        if (v614)
+        {
+            if (cmd.Seq > maxSeq) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
+            if (!_policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan))
+                throw new LruGenCommandException("EEXIST", cmd.Text.Trim(), "another aging already created this generation");
+            return;
+        }
+        if (cmd.Seq < maxSeq) return;
+        if (cmd.Seq > maxSeq) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
+        int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
+        if (!forceScan && l.MinSeq[baseType] + Lruvec.MaxNrGens - 1 <= l.MaxSeq)
+            throw new LruGenCommandException("ERANGE", cmd.Text.Trim(), "already at MAX_NR_GENS generations");
+        _policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan);
+    }
+
+    private void RunEviction(LruGenCommand cmd, Lruvec l, int swappiness, bool v614)
+    {
+        ulong maxSeq = (ulong)l.MaxSeq;
+        if (cmd.Seq + Lruvec.MinNrGens > maxSeq)
+            throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"min_gen_nr {cmd.Seq} + 2 is above max_seq {maxSeq}: the two youngest generations can't be evicted");
+        ulong nrToReclaim = cmd.Opt ?? ulong.MaxValue;
+        _sc.NrToReclaim = nrToReclaim > long.MaxValue ? long.MaxValue : (long)nrToReclaim;
+        while (true)
+        {
+            long min = v614 ? MglruPolicy.EvictableMinSeq(l, swappiness) : l.MinSeq[swappiness == 0 ? Lruvec.File : Lruvec.Anon];
+            if ((long)cmd.Seq < min) return;
+            if (_sc.NrReclaimed >= _sc.NrToReclaim) return;
+            if (_policy.EvictFolios(l, _sc, swappiness, out _) == 0) return;
+        }
+    }
+}

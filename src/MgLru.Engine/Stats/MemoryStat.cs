@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Scenario;
+
+namespace MgLru.Engine.Stats;
+
+/// <summary>One line of a memcg's memory.stat.</summary>
+public sealed class MemoryStatEntry
+{
+    public MemoryStatEntry(string memcg, string key, long value)
+    {
+        Memcg = memcg;
+        Key = key;
+        Value = value;
+    }
+
+    public string Memcg { get; }
+    /// <summary>The kernel's key (e.g. workingset_refault_anon).</summary>
+    public string Key { get; }
+    /// <summary>Bytes for sizes, pages (events) for counters, as the kernel prints them.</summary>
+    public long Value { get; }
+}
+
+/// <summary>memory.stat as cgroup v2 prints it (mm/memcontrol.c memory_stat_format), for the keys the simulator models.</summary>
+internal static class MemoryStat
+{
+    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name)
+    {
+        var l = memcg.Lruvec;
+        long activeAnon = 0, inactiveAnon = 0, activeFile = 0, inactiveFile = 0;
+        for (long seq = System.Math.Min(l.MinSeq[0], l.MinSeq[1]); seq <= l.MaxSeq; seq++)
+        {
+            int gen = Lruvec.GenFromSeq(seq);
+            // lru_gen_is_active: max_seq and max_seq - 1 make up the compat "active" lists.
+            bool active = seq >= l.MaxSeq - 1;
+            long anon = System.Math.Max(0, l.Size(gen, Lruvec.Anon)), file = System.Math.Max(0, l.Size(gen, Lruvec.File));
+            if (active) { activeAnon += anon; activeFile += file; }
+            else { inactiveAnon += anon; inactiveFile += file; }
+        }
+        long P(long pages) => pages * Units.PageSize;
+        long E(VmEvent e) => memcg.Events[(int)e];
+        var list = new List<MemoryStatEntry>();
+        void Add(string key, long value) => list.Add(new MemoryStatEntry(name, key, value));
+        Add("anon", P(activeAnon + inactiveAnon));
+        Add("file", P(activeFile + inactiveFile));
+        Add("inactive_anon", P(inactiveAnon));
+        Add("active_anon", P(activeAnon));
+        Add("inactive_file", P(inactiveFile));
+        Add("active_file", P(activeFile));
+        Add("unevictable", P(l.NrUnevictable));
+        Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));
+        Add("workingset_refault_file", E(VmEvent.WorkingsetRefaultFile));
+        Add("workingset_activate_anon", E(VmEvent.WorkingsetActivateAnon));
+        Add("workingset_activate_file", E(VmEvent.WorkingsetActivateFile));
+        Add("workingset_restore_anon", E(VmEvent.WorkingsetRestoreAnon));
+        Add("workingset_restore_file", E(VmEvent.WorkingsetRestoreFile));
+        Add("pgscan", E(VmEvent.PgScanKswapd) + E(VmEvent.PgScanDirect) + E(VmEvent.PgScanProactive));
+        Add("pgsteal", E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealDirect) + E(VmEvent.PgStealProactive));
+        Add("pgscan_kswapd", E(VmEvent.PgScanKswapd));
+        Add("pgscan_direct", E(VmEvent.PgScanDirect));
+        Add("pgscan_khugepaged", 0);
+        Add("pgscan_proactive", E(VmEvent.PgScanProactive));
+        Add("pgsteal_kswapd", E(VmEvent.PgStealKswapd));
+        Add("pgsteal_direct", E(VmEvent.PgStealDirect));
+        Add("pgsteal_khugepaged", 0);
+        Add("pgsteal_proactive", E(VmEvent.PgStealProactive));
+        Add("pgfault", E(VmEvent.PgFault));
+        Add("pgmajfault", E(VmEvent.PgMajFault));
+        Add("pgrefill", E(VmEvent.PgRefill));
+        Add("pgactivate", E(VmEvent.PgActivate));
+        Add("pgdeactivate", E(VmEvent.PgDeactivate));
+        return list;
+    }
+
+    public static string Text(IEnumerable<MemoryStatEntry> entries)
+    {
+        var sb = new StringBuilder();
+        foreach (var e in entries) sb.Append(e.Key).Append(' ').Append(e.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+using MgLru.Engine.Stats;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Commands;
+
+/// <summary>
+/// Reads a memory cgroup's memory.stat from a live simulation: "key value" text as the kernel prints
+/// it, or one object per key with -AsObject.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MemCgroupStat")]
+[OutputType(typeof(string), typeof(MemoryStatEntry))]
+public sealed class GetMemCgroupStatCommand : PSCmdlet
+{
+    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public ReclaimSimulation InputObject { get; set; } = null!;
+
+    /// <summary>The memcg's name ("/" for the root).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>Objects (Memcg, Key, Value) instead of text.</summary>
+    [Parameter]
+    public SwitchParameter AsObject { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            if (AsObject)
+            {
+                foreach (var entry in InputObject.Engine.MemoryStat(Name)) WriteObject(entry);
+            }
+            else WriteObject(InputObject.Engine.MemoryStatText(Name));
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, "MemCgroupNotFound", ErrorCategory.ObjectNotFound, Name));
+        }
+    }
+}

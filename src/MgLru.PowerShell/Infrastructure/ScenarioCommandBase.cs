@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using MgLru.Engine.Scenario;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Infrastructure;
+
+/// <summary>
+/// The parameters shared by Invoke-Reclaim and Start-ReclaimSimulation: the memcgs from the pipeline
+/// and the run options, turned into the engine's immutable scenario.
+/// </summary>
+public abstract class ScenarioCommandBase : PSCmdlet
+{
+    private readonly List<MemCgroup> _cgroups = new();
+
+    /// <summary>The memcgs to simulate together.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public MemCgroup[] InputObject { get; set; } = Array.Empty<MemCgroup>();
+
+    /// <summary>The reclaim policy.</summary>
+    [Parameter]
+    public ReclaimPolicy Policy { get; set; } = ReclaimPolicy.Mglru;
+
+    /// <summary>Kernel rule set where MGLRU versions differ: V6_1 (6.1.69+ to 6.13) or V6_14 (6.14+).</summary>
+    [Parameter]
+    public KernelRules KernelRules { get; set; } = KernelRules.V6_14;
+
+    /// <summary>Age by page-table walks (lru_gen enabled 0x0007) instead of rmap only (0x0001).</summary>
+    [Parameter]
+    public SwitchParameter PageTableWalk { get; set; }
+
+    /// <summary>/sys/kernel/mm/lru_gen/enabled bits directly (0x1 core, 0x2 walks, 0x4 non-leaf young); overrides -PageTableWalk.</summary>
+    [Parameter]
+    [ValidateRange(1, 7)]
+    public int LruGenEnabled { get; set; }
+
+    /// <summary>Look-around on the eviction path; -LookAround:$false turns it off.</summary>
+    [Parameter]
+    public SwitchParameter LookAround { get; set; } = true;
+
+    /// <summary>Swap size in bytes (1GB style works). Default: no swap, as on a machine without swap.</summary>
+    [Parameter]
+    [ValidateRange(0L, 1L << 40)]
+    public long Swap { get; set; }
+
+    /// <summary>The swap device: Zram (compression, cheap reads) or Ssd.</summary>
+    [Parameter]
+    public SwapDeviceKind SwapDevice { get; set; } = SwapDeviceKind.Zram;
+
+    /// <summary>vm.swappiness, 0..200.</summary>
+    [Parameter]
+    [ValidateRange(0, 200)]
+    public int Swappiness { get; set; } = 60;
+
+    /// <summary>/sys/kernel/mm/lru_gen/min_ttl_ms.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MinTtl { get; set; }
+
+    /// <summary>Seed of every random choice; the same seed gives identical results.</summary>
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long Seed { get; set; } = 1;
+
+    protected IReadOnlyList<MemCgroup> Cgroups => _cgroups;
+
+    protected override void ProcessRecord()
+    {
+        foreach (var cg in InputObject)
+            if (!_cgroups.Contains(cg)) _cgroups.Add(cg);
+    }
+
+    /// <summary>The scenario, or a terminating InvalidScenario error naming what is wrong.</summary>
+    protected ScenarioSpec BuildScenario()
+    {
+        try
+        {
+            var specs = new List<MemCgroupSpec>();
+            foreach (var cg in _cgroups)
+            {
+                if (cg.Tasks.Count == 0)
+                    WriteWarning($"Memory cgroup '{cg.Name}' has no tasks; pipe it through Add-Task to give it some.");
+                specs.Add(cg.ToSpec());
+            }
+            int enabled = MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled))
+                ? LruGenEnabled
+                : PageTableWalk ? RunOptions.LruGenCore | RunOptions.LruGenMmWalk | RunOptions.LruGenNonleafYoung : RunOptions.LruGenCore;
+            var options = new RunOptions
+            {
+                Policy = Policy,
+                Rules = KernelRules,
+                LruGenEnabled = enabled,
+                LookAround = LookAround,
+                Swappiness = Swappiness,
+                SwapBytes = Swap,
+                SwapDevice = SwapDevice,
+                MinTtlMs = MinTtl,
+                Seed = (ulong)Seed,
+            };
+            return new ScenarioSpec(specs, options);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidScenario", ErrorCategory.InvalidArgument, _cgroups));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
+}

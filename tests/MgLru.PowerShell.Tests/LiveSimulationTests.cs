@@ -1,0 +1,94 @@
+using System.Linq;
+using System.Management.Automation;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.PowerShell.Tests;
+
+public sealed class LiveSimulationTests
+{
+    private const string Start = "$sim = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 20000 | Start-ReclaimSimulation -Swap 64MB -Seed 5\n";
+
+    [Fact]
+    public void Stepping_in_slices_ends_where_one_run_ends()
+    {
+        var (output, shell) = Ps.Run(Start + @"
+1..4 | ForEach-Object { $null = $sim | Step-ReclaimSimulation -Accesses 6024 }
+$sim | Step-ReclaimSimulation
+New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 20000 | Invoke-Reclaim -Swap 64MB -Seed 5");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var rows = output.Select(o => (ReclaimResult)o.BaseObject).ToArray();
+        Assert.Equal(2, rows.Length);
+        Assert.Equivalent(rows[1], rows[0], strict: true);
+        Assert.Equal(4096 + 20000, rows[0].Accesses);
+    }
+
+    [Theory]
+    [InlineData("- 2 0 2", "EINVAL")]      // max_seq - 1 can't be evicted (max_seq is 3)
+    [InlineData("+ 2 0 4", "EINVAL")]      // above max_seq
+    [InlineData("+ 7 0 3", "EINVAL")]      // no memcg 7
+    [InlineData("+ 2 1 3", "EINVAL")]      // no node 1
+    [InlineData("+ 2 0", "EINVAL")]        // fewer than 4 fields
+    [InlineData("+ 2 0 3 60 1 9", "EINVAL")] // trailing garbage
+    [InlineData("+ 2 0 3 202", "EINVAL")]  // swappiness above 201
+    public void Debugfs_errors_carry_the_errno(string command, string errno)
+    {
+        var (_, shell) = Ps.Run(Start + $"$sim | Invoke-LruGenCommand '{command}'");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal(errno + ",MgLru.PowerShell.Commands.InvokeLruGenCommandCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void Aging_by_command_adds_a_generation_and_the_text_shows_it()
+    {
+        var (output, shell) = Ps.Run(Start + @"
+$sim | Invoke-LruGenCommand '+ 2 0 3; + 2 0 4' -PassThru | Get-LruGen -AsObject | Where-Object MemcgId -eq 2 | ForEach-Object { $_.Seq }");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        // Two agings from max_seq 3: the window slides to 2..5 (inc_min_seq retires seq 0 and 1 of both types).
+        Assert.Equal(new long[] { 2, 3, 4, 5 }, output.Select(o => (long)o.BaseObject));
+    }
+
+    [Fact]
+    public void Get_LruGen_and_Get_MemCgroupStat_agree_with_the_result_row()
+    {
+        var (output, shell) = Ps.Run(Start + @"
+$row = $sim | Step-ReclaimSimulation
+$rows = $sim | Get-LruGen -AsObject | Where-Object MemcgId -eq 2
+$anonPages = 0; foreach ($r in $rows) { $anonPages += $r.AnonPages }
+$stat = $sim | Get-MemCgroupStat web -AsObject
+$anonBytes = ($stat | Where-Object Key -eq 'anon').Value
+$active = ($stat | Where-Object Key -eq 'active_anon').Value
+$inactive = ($stat | Where-Object Key -eq 'inactive_anon').Value
+$row.ResidentPages, $anonPages, ($anonBytes / 4096), (($active + $inactive) / 4096), ($stat | Where-Object Key -eq 'pgsteal').Value, $row.PgSteal");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var v = output.Select(o => System.Convert.ToInt64(o.BaseObject)).ToArray();
+        Assert.True(v[0] > 0);
+        Assert.Equal(v[0], v[1]);
+        Assert.Equal(v[0], v[2]);
+        Assert.Equal(v[0], v[3]);
+        Assert.Equal(v[5], v[4]);
+    }
+
+    [Fact]
+    public void Memory_stat_text_is_key_value_lines()
+    {
+        var (output, shell) = Ps.Run(Start + "$null = $sim | Step-ReclaimSimulation -Accesses 5000; $sim | Get-MemCgroupStat web");
+        Assert.False(shell.HadErrors);
+        string text = (string)Assert.Single(output).BaseObject;
+        Assert.All(text.TrimEnd('\n').Split('\n'), line => Assert.Matches(@"^[a-z_]+ \d+$", line));
+        Assert.StartsWith("anon ", text);
+    }
+
+    [Theory]
+    [InlineData("$sim", @"Memcgs\s+Policy\s+KernelRules\s+Done\(%\)\s+Accesses\s+Sim\(ms\)")]
+    [InlineData("$sim | Get-LruGen -AsObject", @"MemcgId\s+MemcgPath\s+Node\s+Seq\s+Age\(ms\)\s+Anon\(pages\)\s+File\(pages\)\s+Active")]
+    [InlineData("$sim | Get-MemCgroupStat web -AsObject", @"Memcg\s+Key\s+Value")]
+    public void Live_objects_render_with_their_views(string script, string header)
+    {
+        var (stdout, stderr, code) = Ps.RunInHost(Start + script);
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Matches(header, stdout);
+    }
+}

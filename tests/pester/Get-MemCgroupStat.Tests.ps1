@@ -1,0 +1,26 @@
+# Pester 5 tests for Get-MemCgroupStat.
+BeforeAll {
+    Import-Module "$PSScriptRoot/../../out/MgLru/MgLru.psd1" -Force
+}
+
+Describe 'Get-MemCgroupStat' {
+    BeforeAll {
+        $sim = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 10000 | Start-ReclaimSimulation -Swap 64MB
+        $row = $sim | Step-ReclaimSimulation
+    }
+
+    It 'prints key value lines with the kernel names' {
+        $text = $sim | Get-MemCgroupStat web
+        $text | Should -Match "(?m)^pgmajfault $($row.PgMajFault)$"
+        $text | Should -Match "(?m)^pgscan $($row.PgScan)$"
+    }
+
+    It 'gives objects with -AsObject whose anon bytes match the resident pages' {
+        $anon = $sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'anon'
+        $anon.Value | Should -Be ($row.ResidentPages * 4096)
+    }
+
+    It 'reports an unknown memcg as ObjectNotFound' {
+        { $sim | Get-MemCgroupStat nope -ErrorAction Stop } | Should -Throw -ErrorId 'MemCgroupNotFound,MgLru.PowerShell.Commands.GetMemCgroupStatCommand'
+    }
+}
