@@ -2,7 +2,6 @@ using System;
 using MgLru.Engine.Cgroup;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
-using MgLru.Engine.Reclaim.Mglru;
 using MgLru.Engine.Simulation;
 using MgLru.Engine.Stats;
 
@@ -14,14 +13,13 @@ namespace MgLru.Engine.Reclaim;
 /// </summary>
 internal sealed class MemcgReclaim
 {
-    public const int SwapClusterMax = 32;
     public const int MaxReclaimRetries = 16;
 
     private readonly Machine _m;
-    private readonly MglruPolicy _policy;
+    private readonly LruPolicy _policy;
     private readonly ScanControl _sc = new();
 
-    public MemcgReclaim(Machine machine, MglruPolicy policy)
+    public MemcgReclaim(Machine machine, LruPolicy policy)
     {
         _m = machine;
         _policy = policy;
@@ -52,15 +50,16 @@ internal sealed class MemcgReclaim
     public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null)
     {
         var sc = _sc;
-        sc.Reset(who, memcg, Math.Max(nrPages, SwapClusterMax), maySwap: true, MglruPolicy.DefPriority);
+        sc.Reset(who, memcg, Math.Max(nrPages, LruPolicy.SwapClusterMax), maySwap: true, LruPolicy.DefPriority);
         sc.ProactiveSwappiness = swappiness;
         do
         {
             // shrink_node_memcgs over the target's subtree: the hierarchy is flat below the root.
-            _policy.ShrinkLruvec(memcg.Lruvec, sc);
+            _policy.ShrinkLruvec(memcg, sc);
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
             if (sc.NrReclaimed >= sc.NrToReclaim) break;
         } while (--sc.Priority >= 0);
+        _policy.AfterReclaim(memcg, sc);
         return sc.NrReclaimed;
     }
 
@@ -94,7 +93,7 @@ internal sealed class MemcgReclaim
             {
                 int f = Pte.Frame(pte);
                 var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
-                if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.DelFolio(f, true);
+                if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.RemoveFolio(f);
                 owner.Usage--;
                 frames.Free(f);
             }

@@ -337,7 +337,7 @@ public sealed class Simulation
     }
 
     /// <summary>memory.stat of the memcg named <paramref name="memcg"/> ("/" or "" for the root).</summary>
-    public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg) => Stats.MemoryStat.Entries(FindMemcg(memcg), memcg);
+    public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg) => Stats.MemoryStat.Entries(FindMemcg(memcg), memcg, _policy);
 
     /// <summary>memory.stat text: "key value" lines.</summary>
     public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using MgLru.Engine.Cgroup;
-using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Reclaim;
 using MgLru.Engine.Scenario;
 
 namespace MgLru.Engine.Stats;
@@ -27,19 +27,9 @@ public sealed class MemoryStatEntry
 /// <summary>memory.stat as cgroup v2 prints it (mm/memcontrol.c memory_stat_format), for the keys the simulator models.</summary>
 internal static class MemoryStat
 {
-    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name)
+    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy)
     {
-        var l = memcg.Lruvec;
-        long activeAnon = 0, inactiveAnon = 0, activeFile = 0, inactiveFile = 0;
-        for (long seq = System.Math.Min(l.MinSeq[0], l.MinSeq[1]); seq <= l.MaxSeq; seq++)
-        {
-            int gen = Lruvec.GenFromSeq(seq);
-            // lru_gen_is_active: max_seq and max_seq - 1 make up the compat "active" lists.
-            bool active = seq >= l.MaxSeq - 1;
-            long anon = System.Math.Max(0, l.Size(gen, Lruvec.Anon)), file = System.Math.Max(0, l.Size(gen, Lruvec.File));
-            if (active) { activeAnon += anon; activeFile += file; }
-            else { inactiveAnon += anon; inactiveFile += file; }
-        }
+        var (activeAnon, inactiveAnon, activeFile, inactiveFile) = policy.LruSizes(memcg);
         long P(long pages) => pages * Units.PageSize;
         long E(VmEvent e) => memcg.Events[(int)e];
         var list = new List<MemoryStatEntry>();
@@ -50,7 +40,7 @@ internal static class MemoryStat
         Add("active_anon", P(activeAnon));
         Add("inactive_file", P(inactiveFile));
         Add("active_file", P(activeFile));
-        Add("unevictable", P(l.NrUnevictable));
+        Add("unevictable", P(memcg.Lruvec.NrUnevictable));
         Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));
         Add("workingset_refault_file", E(VmEvent.WorkingsetRefaultFile));
         Add("workingset_activate_anon", E(VmEvent.WorkingsetActivateAnon));

@@ -13,7 +13,9 @@ internal sealed partial class MglruPolicy
     /// lru_gen_shrink_lruvec / try_to_shrink_lruvec for memcg (non-root) reclaim at sc.Priority.
     /// Returns whether aging happened (the memcg LRU would rotate it to the young generation).
     /// </summary>
-    public bool ShrinkLruvec(Lruvec l, ScanControl sc)
+    public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc) => TryToShrinkLruvec(memcg.Lruvec, sc);
+
+    public bool TryToShrinkLruvec(Lruvec l, ScanControl sc)
     {
         var memcg = _m.Memcgs[l.Memcg];
         int swappiness = GetSwappiness(memcg, sc);
@@ -112,7 +114,7 @@ internal sealed partial class MglruPolicy
         bool skipRetry = false;
         while (true)
         {
-            long reclaimed = ShrinkFolioList(list, sc, out _);
+            long reclaimed = ShrinkFolioList(list, sc);
             sc.NrReclaimed += reclaimed;
             int retry = _m.RetryList;
             // Walk the survivors from the tail, as list_for_each_entry_safe_reverse does.
@@ -171,17 +173,6 @@ internal sealed partial class MglruPolicy
             _ => VmEvent.PgStealDirect,
         }, reclaimed);
         memcg.Count(type == Lruvec.Anon ? VmEvent.PgStealAnon : VmEvent.PgStealFile, reclaimed);
-    }
-
-    /// <summary>move_folios_to_lru: put back from the tail of the private list, each at the head of its generation.</summary>
-    private void MoveFoliosToLru(int list)
-    {
-        while (!_frames.IsEmpty(list))
-        {
-            int f = _frames.Tail(list);
-            _frames.Unlink(f);
-            AddFolio(f, false);
-        }
     }
 
     /// <summary>isolate_folios: pick the type (PID controller), then scan it; fall back to the other type.</summary>
@@ -345,82 +336,13 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>
-    /// shrink_folio_list for isolated folios on <paramref name="list"/>: check references through rmap,
-    /// swap out anon, drop clean file, free; survivors stay on the list (activated ones with PG_active).
-    /// Returns the number reclaimed.
+    /// folio_check_references for MGLRU: no young PTE → reclaim; a young one (look-around runs on it)
+    /// → lru_gen_set_refs: keep the first time, activate the second (6.1: activate at once).
     /// </summary>
-    private long ShrinkFolioList(int list, ScanControl sc, out long activated)
+    protected override FolioReference CheckReferences(int frame, int vpage)
     {
-        long reclaimed = 0;
-        activated = 0;
-        var pt = _m.PageTables.Ptes;
-        int keep = _m.KeepList;
-        while (!_frames.IsEmpty(list))
-        {
-            int f = _frames.Tail(list);
-            _frames.Unlink(f);
-            sc.NrScanned++;
-            uint flags = _frames.Flags[f];
-            var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
-            if ((flags & PageFlags.Unevictable) != 0) { Activate(f, memcg, ref activated); _frames.AddHead(keep, f); continue; }
-
-            // folio_check_references: rmap walk over the (single) mapping.
-            int vpage = _frames.Rmap[f];
-            bool young = false;
-            if (vpage >= 0)
-            {
-                _m.SpendReclaim(_m.Costs.RmapWalkNs);
-                uint pte = pt[vpage];
-                if ((pte & Pte.Young) != 0)
-                {
-                    young = true;
-                    pt[vpage] = pte & ~Pte.Young;
-                    LookAround(f, vpage);
-                }
-            }
-            if (young)
-            {
-                if (SetRefs(f)) Activate(f, memcg, ref activated);
-                _frames.AddHead(keep, f);
-                continue;
-            }
-
-            if (PageFlags.Type(flags) == Lruvec.Anon)
-            {
-                var swap = _m.Swap;
-                int slot = swap?.Allocate() ?? -1;
-                if (slot < 0) { Activate(f, memcg, ref activated); _frames.AddHead(keep, f); continue; }
-                // try_to_unmap, pageout (synchronous: zram, or an SSD write we treat as complete), __remove_mapping.
-                if (vpage >= 0)
-                {
-                    pt[vpage] = Pte.MakeSwap(slot);
-                    var mm = _m.Mms[_m.PageTables.MmOf(vpage)];
-                    mm.Rss--;
-                    mm.SwapEntries++;
-                }
-                memcg.Count(VmEvent.PswpOut);
-                _m.SpendReclaim(swap!.Kind == Scenario.SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs);
-                swap.SetShadow(slot, Eviction(f));
-                memcg.SwapUsage++;
-            }
-            else if (vpage >= 0)
-            {
-                pt[vpage] = Pte.None; // clean file page: dropped (no page cache model yet)
-                _m.Mms[_m.PageTables.MmOf(vpage)].Rss--;
-            }
-            memcg.Usage--;
-            _frames.Free(f);
-            _m.SpendReclaim(_m.Costs.FreePageNs);
-            reclaimed++;
-        }
-        _frames.SpliceHead(keep, list);
-        return reclaimed;
-    }
-
-    private void Activate(int f, MemCgroup memcg, ref long activated)
-    {
-        _frames.Flags[f] |= PageFlags.Active;
-        memcg.Count(VmEvent.PgActivate);
-        activated++;
+        if (vpage < 0 || !TestAndClearYoung(vpage)) return FolioReference.Reclaim;
+        LookAround(frame, vpage);
+        return SetRefs(frame) ? FolioReference.Activate : FolioReference.Keep;
     }
 }

@@ -9,23 +9,16 @@ namespace MgLru.Engine.Reclaim.Mglru;
 /// The Multi-Gen LRU (mm/vmscan.c lru_gen_*, include/linux/mm_inline.h, mm/workingset.c).
 /// Split by mechanism: Placement (add/del folio), Aging, Eviction, PidController, Workingset, PageTableWalk.
 /// </summary>
-internal sealed partial class MglruPolicy
+internal sealed partial class MglruPolicy : LruPolicy
 {
-    public const int MinLruBatch = 64;
     public const int MaxLruBatch = MinLruBatch * 64;
-    public const int DefPriority = 12;
-    public const int MaxSwappiness = 200;
 
-    private readonly Machine _m;
-    private readonly FrameTable _frames;
     private readonly bool _v614;
     private readonly uint _refsFlags;
     private const int ListsPerLruvec = Lruvec.MaxNrGens * 2 + 1;
 
-    public MglruPolicy(Machine machine)
+    public MglruPolicy(Machine machine) : base(machine)
     {
-        _m = machine;
-        _frames = machine.Frames;
         _v614 = machine.Options.Rules == KernelRules.V6_14;
         _refsFlags = _v614 ? PageFlags.RefsFlags614 : PageFlags.RefsFlags61;
     }
@@ -41,15 +34,6 @@ internal sealed partial class MglruPolicy
     public int UnevictableListOf(Lruvec lruvec) => _frames.Sentinel(lruvec.Index * ListsPerLruvec + Lruvec.MaxNrGens * 2);
 
     public Lruvec LruvecOf(int frame) => _m.Memcgs[PageFlags.Memcg(_frames.Flags[frame])].Lruvec;
-
-    /// <summary>get_swappiness: 0 when anon cannot be reclaimed (no swap slots to spare), else the memcg's or run's value.</summary>
-    public int GetSwappiness(MemCgroup memcg, ScanControl sc)
-    {
-        if (!sc.MaySwap) return 0;
-        var swap = _m.Swap;
-        if (swap == null || swap.FreeSlots < MinLruBatch) return 0;
-        return sc.ProactiveSwappiness ?? memcg.Swappiness ?? _m.Options.Swappiness;
-    }
 
     /// <summary>for_each_evictable_type: anon unless swappiness is 0; file unless swappiness is "max" (201).</summary>
     public static bool TypeEvictable(int type, int swappiness)

@@ -58,6 +58,12 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>lru_gen_add_folio: set the gen field, clear PG_active, account the size, link at head (tail when reclaiming).</summary>
+    public override void AddNewFolio(int frame) => AddFolio(frame, false);
+
+    public override void RemoveFolio(int frame) => DelFolio(frame, true);
+
+    protected override void PutBack(int frame) => AddFolio(frame, false);
+
     public void AddFolio(int frame, bool reclaiming)
     {
         uint flags = _frames.Flags[frame];

@@ -1,5 +1,6 @@
 using MgLru.Engine.Cgroup;
 using MgLru.Engine.Memory;
+using MgLru.Engine.Reclaim;
 using MgLru.Engine.Stats;
 
 namespace MgLru.Engine.Reclaim.Mglru;
@@ -7,19 +8,13 @@ namespace MgLru.Engine.Reclaim.Mglru;
 // Shadow entries and refault detection (mm/workingset.c lru_gen_eviction / lru_gen_refault).
 internal sealed partial class MglruPolicy
 {
-    private const int TokenBits = 40;
-    private const ulong TokenMask = (1UL << TokenBits) - 1;
-    private const int MemcgIdShift = TokenBits;
-    private const int NodeShift = 56;
-    private const ulong WorkingsetBit = 1UL << 62;
-    private const ulong ValidBit = 1UL << 63;
     private const int LruRefsWidth = 2;
 
     /// <summary>
     /// lru_gen_eviction: count the eviction in evicted[type][tier] and build the shadow:
     /// token = min_seq &lt;&lt; LRU_REFS_WIDTH | max(refs - 1, 0), plus memcg id, node and the workingset bit.
     /// </summary>
-    public ulong Eviction(int frame)
+    public override ulong Eviction(int frame)
     {
         uint flags = _frames.Flags[frame];
         var l = LruvecOf(frame);
@@ -33,26 +28,25 @@ internal sealed partial class MglruPolicy
         ulong token = ((ulong)minSeq << LruRefsWidth) | (uint)(refs > 0 ? refs - 1 : 0);
         // 6.1 packs "refs != 0" as the workingset bit.
         bool shadowWorkingset = _v614 ? workingset : refs != 0;
-        return ValidBit | (shadowWorkingset ? WorkingsetBit : 0)
-               | ((ulong)l.Node << NodeShift) | ((ulong)memcg.KernelId << MemcgIdShift) | (token & TokenMask);
+        return ShadowEntry.Pack(token, memcg.KernelId, l.Node, shadowWorkingset);
     }
 
     /// <summary>
     /// lru_gen_refault: a page comes back. Counts workingset_* per the rule set, feeds refaulted[] for
     /// recent refaults and restores PG_workingset / refs on the new folio (flags returned).
     /// </summary>
-    public uint Refault(ulong shadow, MemCgroup memcg, int node, uint flags, bool inFault)
+    public override uint Refault(ulong shadow, MemCgroup memcg, int node, uint flags, bool inFault)
     {
-        if ((shadow & ValidBit) == 0) return flags;
-        int shadowMemcg = (int)((shadow >> MemcgIdShift) & 0xFFFF);
-        int shadowNode = (int)((shadow >> NodeShift) & 0x3F);
+        if (!ShadowEntry.IsValid(shadow)) return flags;
+        int shadowMemcg = ShadowEntry.MemcgId(shadow);
+        int shadowNode = ShadowEntry.Node(shadow);
         // Refaults into another memcg or node are ignored entirely.
         if (shadowMemcg != memcg.KernelId || shadowNode != node) return flags;
         var l = memcg.Lruvec;
         int type = PageFlags.Type(flags);
-        ulong token = shadow & TokenMask;
+        ulong token = ShadowEntry.Token(shadow);
         long evictedSeq = (long)(token >> LruRefsWidth);
-        bool workingset = (shadow & WorkingsetBit) != 0;
+        bool workingset = ShadowEntry.Workingset(shadow);
         var refaultEvent = type == Lruvec.Anon ? VmEvent.WorkingsetRefaultAnon : VmEvent.WorkingsetRefaultFile;
         var activateEvent = type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile;
         var restoreEvent = type == Lruvec.Anon ? VmEvent.WorkingsetRestoreAnon : VmEvent.WorkingsetRestoreFile;
@@ -86,14 +80,5 @@ internal sealed partial class MglruPolicy
             return flags | PageFlags.RefsMask | PageFlags.Workingset;
         }
         return flags;
-    }
-
-    /// <summary>The memcg a shadow entry was charged to (swap accounting), or null.</summary>
-    public MemCgroup? ShadowOwner(ulong shadow)
-    {
-        if ((shadow & ValidBit) == 0) return null;
-        int id = (int)((shadow >> MemcgIdShift) & 0xFFFF);
-        int index = id - 1; // kernel ids are index + 1 (the root is 1)
-        return index >= 0 && index < _m.Memcgs.Count ? _m.Memcgs[index] : null;
     }
 }
