@@ -141,3 +141,27 @@ $a, $b | Invoke-Reclaim");
         }
     }
 }
+
+public sealed class PolicyTests
+{
+    [Theory]
+    [InlineData("-Policy Classic")]
+    [InlineData("-LruGenEnabled 0")]
+    public void The_classic_LRU_runs_from_the_pipeline(string switches)
+    {
+        var (output, shell) = Ps.Run($"New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 50000 | Invoke-Reclaim -Swap 64MB {switches}");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var r = (ReclaimResult)Assert.Single(output).BaseObject;
+        Assert.Equal("Classic", r.Policy);
+        Assert.Equal("0x0000", r.LruGenEnabled);
+        Assert.True(r.PgDeactivate > 0);
+        Assert.Equal(4096 + r.PgMajFault, r.PgFault);
+    }
+
+    [Fact]
+    public void LruGenEnabled_0_contradicts_Policy_Mglru()
+    {
+        var (_, shell) = Ps.Run("New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB | Invoke-Reclaim -LruGenEnabled 0 -Policy Mglru");
+        Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+    }
+}

@@ -36,6 +36,9 @@ internal abstract class LruPolicy
         _frames = machine.Frames;
     }
 
+    /// <summary>Flags folio_add_lru gives a folio added inside a page fault (MGLRU: PG_active for recency).</summary>
+    public virtual uint InFaultFlags => 0;
+
     /// <summary>A newly faulted folio joins the LRU (folio_add_lru in a fault).</summary>
     public abstract void AddNewFolio(int frame);
 

@@ -52,13 +52,21 @@ internal sealed class MemcgReclaim
         var sc = _sc;
         sc.Reset(who, memcg, Math.Max(nrPages, LruPolicy.SwapClusterMax), maySwap: true, LruPolicy.DefPriority);
         sc.ProactiveSwappiness = swappiness;
-        do
+        while (true)
         {
-            // shrink_node_memcgs over the target's subtree: the hierarchy is flat below the root.
-            _policy.ShrinkLruvec(memcg, sc);
-            if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
-            if (sc.NrReclaimed >= sc.NrToReclaim) break;
-        } while (--sc.Priority >= 0);
+            do
+            {
+                // shrink_node_memcgs over the target's subtree: the hierarchy is flat below the root.
+                _policy.ShrinkLruvec(memcg, sc);
+                if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+                if (sc.NrReclaimed >= sc.NrToReclaim) break;
+            } while (--sc.Priority >= 0);
+            // Nothing reclaimed because active lists were left alone: retry deactivating them (classic LRU).
+            if (sc.NrReclaimed != 0 || !sc.SkippedDeactivate || sc.ForceDeactivate) break;
+            sc.Priority = LruPolicy.DefPriority;
+            sc.ForceDeactivate = true;
+            sc.SkippedDeactivate = false;
+        }
         _policy.AfterReclaim(memcg, sc);
         return sc.NrReclaimed;
     }

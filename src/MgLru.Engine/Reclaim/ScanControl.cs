@@ -27,6 +27,16 @@ internal sealed class ScanControl
     public long FileTaken;
     public long UnqueuedDirty;
 
+    // Classic LRU (prepare_scan_control): which types may have their active lists deactivated, and
+    // the cost snapshot get_scan_count balances anon against file with.
+    public const int DeactivateAnon = 1, DeactivateFile = 2;
+    public int MayDeactivate;
+    public bool ForceDeactivate;
+    public bool SkippedDeactivate;
+    public bool CacheTrimMode;
+    public long AnonCost;
+    public long FileCost;
+
     public bool CgroupReclaim => TargetMemcg != null;
 
     public void Reset(Reclaimer reclaimer, MemCgroup? target, long nrToReclaim, bool maySwap, int priority)
@@ -41,5 +51,9 @@ internal sealed class ScanControl
         ProactiveSwappiness = null;
         FileTaken = 0;
         UnqueuedDirty = 0;
+        MayDeactivate = 0;
+        ForceDeactivate = false;
+        SkippedDeactivate = false;
+        CacheTrimMode = false;
     }
 }

@@ -5,6 +5,8 @@ public enum ReclaimPolicy
 {
     /// <summary>Multi-Gen LRU (mm/vmscan.c lru_gen_*).</summary>
     Mglru,
+    /// <summary>The classic active/inactive lists per type with refault-distance activation (lru_gen enabled 0x0000).</summary>
+    Classic,
 }
 
 /// <summary>Which kernel's MGLRU rules the engine follows where versions differ.</summary>

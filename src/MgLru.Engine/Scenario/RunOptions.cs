@@ -42,14 +42,17 @@ public sealed class RunOptions
 
     public CostModel Costs { get; init; } = CostModel.Default;
 
-    public bool PageTableWalks => (LruGenEnabled & LruGenCore) != 0 && (LruGenEnabled & LruGenMmWalk) != 0;
+    public bool PageTableWalks => Policy == ReclaimPolicy.Mglru && (LruGenEnabled & LruGenCore) != 0 && (LruGenEnabled & LruGenMmWalk) != 0;
+
+    /// <summary>The enabled bits in effect: 0 for the classic LRU.</summary>
+    public int EffectiveLruGenEnabled => Policy == ReclaimPolicy.Mglru ? LruGenEnabled : 0;
 
     public void Validate()
     {
         if (Swappiness is < 0 or > 200) throw new ArgumentOutOfRangeException(nameof(Swappiness), Swappiness, "Swappiness must be in 0..200.");
         if (SwapBytes < 0) throw new ArgumentOutOfRangeException(nameof(SwapBytes), SwapBytes, "Swap size cannot be negative.");
         if ((LruGenEnabled & ~0x7) != 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "lru_gen enabled takes bits 0x1, 0x2 and 0x4 only.");
-        if ((LruGenEnabled & LruGenCore) == 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "The Mglru policy needs bit 0x1 (LRU_GEN_CORE).");
+        if (Policy == ReclaimPolicy.Mglru && (LruGenEnabled & LruGenCore) == 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "The Mglru policy needs bit 0x1 (LRU_GEN_CORE); use -Policy Classic for 0x0.");
         if (MinTtlMs < 0) throw new ArgumentOutOfRangeException(nameof(MinTtlMs), MinTtlMs, "min_ttl_ms cannot be negative.");
         if (TimeSliceAccesses <= 0) throw new ArgumentOutOfRangeException(nameof(TimeSliceAccesses), TimeSliceAccesses, "The time slice must be positive.");
     }

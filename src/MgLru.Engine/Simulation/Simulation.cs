@@ -8,6 +8,7 @@ using MgLru.Engine.Debugfs;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
 using MgLru.Engine.Reclaim;
+using MgLru.Engine.Reclaim.Classic;
 using MgLru.Engine.Reclaim.Mglru;
 using MgLru.Engine.Scenario;
 using MgLru.Engine.Stats;
@@ -24,9 +25,11 @@ public sealed class Simulation
 {
     private readonly ScenarioSpec _scenario;
     private readonly Machine _m;
-    private readonly MglruPolicy _policy;
+    private readonly LruPolicy _policy;
+    /// <summary>The MGLRU policy when it is the one in use (debugfs lru_gen needs it), else null.</summary>
+    private readonly MglruPolicy? _mglru;
     private readonly MemcgReclaim _reclaim;
-    private readonly LruGenCommandRunner _debugfs;
+    private readonly LruGenCommandRunner? _debugfs;
     private readonly List<TaskRuntime> _tasks = new();
     private readonly long _totalAccesses;
     private long _accessesDone;
@@ -69,17 +72,19 @@ public sealed class Simulation
         long capacity = nodePages + 1024;
         if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 2 TiB of simulated memory.");
         int nrMemcgs = scenario.Cgroups.Count + 1;
-        var frames = new FrameTable((int)capacity, MglruPolicy.ListCount(nrMemcgs));
+        bool mglru = options.Policy == ReclaimPolicy.Mglru;
+        var frames = new FrameTable((int)capacity, mglru ? MglruPolicy.ListCount(nrMemcgs) : ClassicPolicy.ListCount(nrMemcgs));
         var pageTables = new PageTables(virtualPages);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
         _m = new Machine(options, frames, pageTables, swap);
-        int privateLists = MglruPolicy.IsolatedListIndex(nrMemcgs);
+        int privateLists = mglru ? MglruPolicy.IsolatedListIndex(nrMemcgs) : ClassicPolicy.PrivateListIndex(nrMemcgs);
         _m.IsolatedList = frames.Sentinel(privateLists);
         _m.RetryList = frames.Sentinel(privateLists + 1);
         _m.KeepList = frames.Sentinel(privateLists + 2);
-        _policy = new MglruPolicy(_m);
+        if (mglru) _policy = _mglru = new MglruPolicy(_m);
+        else _policy = new ClassicPolicy(_m, nrMemcgs);
         _reclaim = new MemcgReclaim(_m, _policy);
-        _debugfs = new LruGenCommandRunner(_m, _policy);
+        _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
 
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
         var rng = new Xoshiro256StarStar(options.Seed);
@@ -114,7 +119,8 @@ public sealed class Simulation
     public ScenarioSpec Scenario => _scenario;
 
     internal Machine Machine => _m;
-    internal MglruPolicy Policy => _policy;
+    internal MglruPolicy Policy => _mglru ?? throw new InvalidOperationException("The simulation does not use the MGLRU.");
+    internal LruPolicy LruPolicy => _policy;
     public long AccessesTotal => _totalAccesses;
     public long AccessesDone => _accessesDone;
     public bool Finished => _accessesDone >= _totalAccesses || AllTasksDone();
@@ -228,7 +234,7 @@ public sealed class Simulation
         int f = _m.Frames.Allocate(memcg.Index);
         if (f < 0) throw new InvalidOperationException("The simulated node ran out of frames; the scenario needs global reclaim.");
         memcg.Usage++;
-        uint flags = PageFlags.SwapBacked | PageFlags.Active; // in_lru_fault: folio_add_lru sets PG_active
+        uint flags = PageFlags.SwapBacked | _policy.InFaultFlags;
         if (Pte.IsSwap(pte))
         {
             var swap = _m.Swap!;
@@ -250,7 +256,7 @@ public sealed class Simulation
         }
         _m.Frames.Flags[f] |= flags;
         _m.Frames.Rmap[f] = v;
-        _policy.AddFolio(f, false);
+        _policy.AddNewFolio(f);
         ptes[v] = Pte.MakePresent(f) | Pte.Young | (write ? Pte.Dirty : 0);
         _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
         task.Mm.Rss++;
@@ -276,7 +282,7 @@ public sealed class Simulation
                 MemcgId = cg.KernelId,
                 Policy = o.Policy.ToString(),
                 KernelRules = o.Rules.ToString(),
-                LruGenEnabled = "0x" + o.LruGenEnabled.ToString("x4", CultureInfo.InvariantCulture),
+                LruGenEnabled = "0x" + o.EffectiveLruGenEnabled.ToString("x4", CultureInfo.InvariantCulture),
                 Swappiness = cg.Swappiness ?? o.Swappiness,
                 Seed = o.Seed,
                 LimitBytes = spec.MaxBytes,
@@ -333,8 +339,12 @@ public sealed class Simulation
     public void WriteLruGen(string commands)
     {
         if (commands == null) throw new ArgumentNullException(nameof(commands));
+        if (_debugfs == null) throw new LruGenCommandException("EINVAL", commands.Trim(), "the Multi-Gen LRU is disabled (policy " + _m.Options.Policy + ")");
         _debugfs.Write(commands);
     }
+
+    /// <summary>Whether /sys/kernel/debug/lru_gen describes anything: the MGLRU is the policy in use.</summary>
+    public bool LruGenEnabled => _mglru != null;
 
     /// <summary>memory.stat of the memcg named <paramref name="memcg"/> ("/" or "" for the root).</summary>
     public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg) => Stats.MemoryStat.Entries(FindMemcg(memcg), memcg, _policy);

@@ -31,9 +31,9 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [Parameter]
     public SwitchParameter PageTableWalk { get; set; }
 
-    /// <summary>/sys/kernel/mm/lru_gen/enabled bits directly (0x1 core, 0x2 walks, 0x4 non-leaf young); overrides -PageTableWalk.</summary>
+    /// <summary>/sys/kernel/mm/lru_gen/enabled bits directly (0x1 core, 0x2 walks, 0x4 non-leaf young); overrides -PageTableWalk. 0 selects the classic LRU.</summary>
     [Parameter]
-    [ValidateRange(1, 7)]
+    [ValidateRange(0, 7)]
     public int LruGenEnabled { get; set; }
 
     /// <summary>Look-around on the eviction path; -LookAround:$false turns it off.</summary>
@@ -87,9 +87,16 @@ public abstract class ScenarioCommandBase : PSCmdlet
             int enabled = MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled))
                 ? LruGenEnabled
                 : PageTableWalk ? RunOptions.LruGenCore | RunOptions.LruGenMmWalk | RunOptions.LruGenNonleafYoung : RunOptions.LruGenCore;
+            var policy = Policy;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled)) && LruGenEnabled == 0)
+            {
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(Policy)) && Policy == ReclaimPolicy.Mglru)
+                    throw new ArgumentException("-LruGenEnabled 0 turns the Multi-Gen LRU off; it contradicts -Policy Mglru.", nameof(LruGenEnabled));
+                policy = ReclaimPolicy.Classic;
+            }
             var options = new RunOptions
             {
-                Policy = Policy,
+                Policy = policy,
                 Rules = KernelRules,
                 LruGenEnabled = enabled,
                 LookAround = LookAround,

@@ -17,6 +17,9 @@ public sealed class PropertyTests
     {
         public override string ToString() =>
             $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed}";
+
+        /// <summary>lru_gen enabled 0 stands for the classic LRU.</summary>
+        public ReclaimPolicy Policy => Enabled == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru;
     }
 
     private static Gen<Case> Cases =>
@@ -26,7 +29,7 @@ public sealed class PropertyTests
         from kinds in Gen.ArrayOf(Gen.Elements(WorkloadKind.Sequential, WorkloadKind.Uniform, WorkloadKind.Zipf), memcgs)
         from accesses in Gen.Choose(0, 3000)
         from rules in Gen.Elements(KernelRules.V6_1, KernelRules.V6_14)
-        from enabled in Gen.Elements(1, 3, 5, 7)
+        from enabled in Gen.Elements(0, 1, 3, 5, 7)
         from swappiness in Gen.Elements(0, 1, 30, 60, 100, 200)
         from swap in Gen.Elements(0, 16, 64, 4096)
         from seed in Gen.Choose(0, int.MaxValue)
@@ -40,6 +43,7 @@ public sealed class PropertyTests
         })).ToArray();
         return new ScenarioSpec(cgs, new RunOptions
         {
+            Policy = c.Policy,
             Rules = c.Rules,
             LruGenEnabled = c.Enabled,
             Swappiness = c.Swappiness,
@@ -76,6 +80,7 @@ public sealed class PropertyTests
                 if (r.OomKill == 0) Assert.Equal(r.PgFault - r.PgMajFault, FirstTouches(c, i));
             }
             Assert.Equal(a.LruGenText(full: true), b.LruGenText(full: true));
+            Assert.Equal(a.MemoryStatText("cg0"), b.MemoryStatText("cg0"));
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200).WithReplay(12345UL, 67891UL));
     }
 

@@ -58,6 +58,9 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>lru_gen_add_folio: set the gen field, clear PG_active, account the size, link at head (tail when reclaiming).</summary>
+    /// <summary>folio_add_lru: with MGLRU on, a folio added in a fault with recency gets PG_active.</summary>
+    public override uint InFaultFlags => PageFlags.Active;
+
     public override void AddNewFolio(int frame) => AddFolio(frame, false);
 
     public override void RemoveFolio(int frame) => DelFolio(frame, true);

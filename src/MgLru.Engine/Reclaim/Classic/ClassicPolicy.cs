@@ -1,0 +1,127 @@
+using System;
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Simulation;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim.Classic;
+
+/// <summary>
+/// The classic two-list LRU per type (mm/vmscan.c shrink_lruvec, get_scan_count, shrink_active_list,
+/// shrink_inactive_list, inactive_is_low; mm/workingset.c refault distance). PG_active says which list
+/// a folio is on.
+/// </summary>
+internal sealed partial class ClassicPolicy : LruPolicy
+{
+    private const int ListsPerLruvec = ClassicLruvec.NrLruLists;
+    private readonly ClassicLruvec[] _lruvecs;
+    private readonly bool _v614;
+    private readonly int[] _scratch = new int[3];
+
+    public ClassicPolicy(Machine machine, int memcgs) : base(machine)
+    {
+        _lruvecs = new ClassicLruvec[memcgs];
+        for (int i = 0; i < memcgs; i++) _lruvecs[i] = new ClassicLruvec();
+        _v614 = machine.Options.Rules == KernelRules.V6_14;
+    }
+
+    public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 3;
+
+    public static int PrivateListIndex(int lruvecs) => lruvecs * ListsPerLruvec;
+
+    public ClassicLruvec Lruvec(int memcg) => _lruvecs[memcg];
+
+    private int ListOf(int memcg, int lru) => _frames.Sentinel(memcg * ListsPerLruvec + lru);
+
+    private static int LruOfFlags(uint flags)
+        => (flags & PageFlags.Unevictable) != 0 ? ClassicLruvec.Unevictable : ClassicLruvec.LruOf(PageFlags.Type(flags), (flags & PageFlags.Active) != 0);
+
+    /// <summary>lruvec_add_folio: at the head of the list its flags select.</summary>
+    private void AddFolio(int f)
+    {
+        uint flags = _frames.Flags[f] | PageFlags.Lru;
+        _frames.Flags[f] = flags;
+        int memcg = PageFlags.Memcg(flags);
+        int lru = LruOfFlags(flags);
+        _lruvecs[memcg].Size[lru]++;
+        _frames.AddHead(ListOf(memcg, lru), f);
+    }
+
+    private void DelFolio(int f)
+    {
+        uint flags = _frames.Flags[f];
+        _lruvecs[PageFlags.Memcg(flags)].Size[LruOfFlags(flags)]--;
+        _frames.Unlink(f);
+        _frames.Flags[f] = flags & ~PageFlags.Lru;
+    }
+
+    /// <summary>New anon and file folios start inactive (since 5.9); a refault may have set PG_active.</summary>
+    public override void AddNewFolio(int frame) => AddFolio(frame);
+
+    public override void RemoveFolio(int frame) => DelFolio(frame);
+
+    /// <summary>move_folios_to_lru: an active folio ages the non-resident clock.</summary>
+    protected override void PutBack(int frame)
+    {
+        uint flags = _frames.Flags[frame];
+        if ((flags & PageFlags.Active) != 0) _lruvecs[PageFlags.Memcg(flags)].NonresidentAge++;
+        AddFolio(frame);
+    }
+
+    /// <summary>
+    /// folio_check_references (classic): a young PTE marks the folio referenced and keeps it for one
+    /// more trip around the inactive list; a second reference activates it.
+    /// </summary>
+    protected override FolioReference CheckReferences(int frame, int vpage)
+    {
+        uint flags = _frames.Flags[frame];
+        bool referencedFolio = (flags & PageFlags.Referenced) != 0;
+        _frames.Flags[frame] = flags & ~PageFlags.Referenced;
+        if (vpage >= 0 && TestAndClearYoung(vpage))
+        {
+            _frames.Flags[frame] |= PageFlags.Referenced;
+            return referencedFolio ? FolioReference.Activate : FolioReference.Keep;
+        }
+        return FolioReference.Reclaim;
+    }
+
+    /// <summary>inactive_is_low: inactive × int_sqrt(10 × GiB) &lt; active (ratio 1 below 1 GiB).</summary>
+    public static bool InactiveIsLow(long inactive, long active)
+    {
+        long gb = (inactive + active) >> (30 - Units.PageShift);
+        long ratio = gb > 0 ? (long)Math.Sqrt(10.0 * gb) : 1;
+        while (ratio * ratio > 10 * gb && gb > 0) ratio--; // int_sqrt: floor
+        return inactive * ratio < active;
+    }
+
+    private bool InactiveIsLow(ClassicLruvec l, int type)
+        => InactiveIsLow(l.Size[ClassicLruvec.LruOf(type, false)], l.Size[ClassicLruvec.LruOf(type, true)]);
+
+    public override (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg)
+    {
+        var l = _lruvecs[memcg.Index];
+        return (l.Size[ClassicLruvec.ActiveAnon], l.Size[ClassicLruvec.InactiveAnon], l.Size[ClassicLruvec.ActiveFile], l.Size[ClassicLruvec.InactiveFile]);
+    }
+
+    public override void CheckLists()
+    {
+        for (int memcg = 0; memcg < _lruvecs.Length; memcg++)
+        {
+            for (int lru = 0; lru < ClassicLruvec.NrLruLists; lru++)
+            {
+                int head = ListOf(memcg, lru);
+                long n = 0;
+                for (int f = _frames.Next[head]; f != head; f = _frames.Next[f])
+                {
+                    if (++n > _frames.Capacity) throw new InvariantViolationException(4, "a classic LRU list is cyclic without its sentinel.");
+                    uint flags = _frames.Flags[f];
+                    if (LruOfFlags(flags) != lru || PageFlags.Memcg(flags) != memcg || (flags & PageFlags.Lru) == 0 || (flags & PageFlags.GenMask) != 0)
+                        throw new InvariantViolationException(4, $"frame {f} is on classic list {lru} of memcg {memcg} but its flags say list {LruOfFlags(flags)} of memcg {PageFlags.Memcg(flags)}.");
+                }
+                if (n != _lruvecs[memcg].Size[lru])
+                    throw new InvariantViolationException(6, $"memcg {memcg} list {lru}: size {_lruvecs[memcg].Size[lru]} but {n} folios on it.");
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using MgLru.Engine.Cgroup;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Stats;
+
+namespace MgLru.Engine.Reclaim.Classic;
+
+// Refault distance (mm/workingset.c workingset_eviction / workingset_refault / workingset_test_recent).
+internal sealed partial class ClassicPolicy
+{
+    /// <summary>workingset_eviction: the token is the lruvec's non-resident age, which the eviction then ticks.</summary>
+    public override ulong Eviction(int frame)
+    {
+        uint flags = _frames.Flags[frame];
+        var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
+        var l = _lruvecs[memcg.Index];
+        ulong token = (ulong)l.NonresidentAge;
+        l.NonresidentAge++;
+        return ShadowEntry.Pack(token, memcg.KernelId, 0, (flags & PageFlags.Workingset) != 0);
+    }
+
+    /// <summary>
+    /// workingset_refault: count the refault in the faulting memcg; activate it when its refault distance
+    /// (evictions and activations since) fits in the eviction lruvec's workingset; restore PG_workingset.
+    /// </summary>
+    public override uint Refault(ulong shadow, MemCgroup memcg, int node, uint flags, bool inFault)
+    {
+        if (!ShadowEntry.IsValid(shadow)) return flags;
+        var evictionMemcg = ShadowOwner(shadow);
+        if (evictionMemcg == null) return flags;
+        bool file = PageFlags.Type(flags) == 1;
+        memcg.Count(file ? VmEvent.WorkingsetRefaultFile : VmEvent.WorkingsetRefaultAnon);
+        var el = _lruvecs[evictionMemcg.Index];
+        long distance = (long)((ulong)el.NonresidentAge - ShadowEntry.Token(shadow) & ShadowEntry.TokenMask);
+        long workingsetSize = el.Size[ClassicLruvec.ActiveFile];
+        if (!file) workingsetSize += el.Size[ClassicLruvec.InactiveFile];
+        if (_m.Swap != null && _m.Swap.FreeSlots > 0)
+        {
+            workingsetSize += el.Size[ClassicLruvec.ActiveAnon];
+            if (file) workingsetSize += el.Size[ClassicLruvec.InactiveAnon];
+        }
+        if (distance > workingsetSize) return flags;
+        var l = _lruvecs[memcg.Index];
+        flags |= PageFlags.Active;
+        l.NonresidentAge++;
+        memcg.Count(file ? VmEvent.WorkingsetActivateFile : VmEvent.WorkingsetActivateAnon);
+        if (ShadowEntry.Workingset(shadow))
+        {
+            flags |= PageFlags.Workingset;
+            // lru_note_cost_refault: a refault of a workingset page is IO the type paid for.
+            NoteCost(l, file, _v614 ? SwapClusterMax : 1);
+            memcg.Count(file ? VmEvent.WorkingsetRestoreFile : VmEvent.WorkingsetRestoreAnon);
+        }
+        return flags;
+    }
+}
