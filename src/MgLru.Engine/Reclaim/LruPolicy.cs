@@ -36,6 +36,9 @@ internal abstract class LruPolicy
         _frames = machine.Frames;
     }
 
+    /// <summary>Pages a charge failure asks reclaim for, at least: SWAP_CLUSTER_MAX in the kernel.</summary>
+    public virtual long ReclaimBatch => SwapClusterMax;
+
     /// <summary>Flags folio_add_lru gives a folio added inside a page fault (MGLRU: PG_active for recency).</summary>
     public virtual uint InFaultFlags => 0;
 

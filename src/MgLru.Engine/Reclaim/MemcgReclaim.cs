@@ -50,7 +50,7 @@ internal sealed class MemcgReclaim
     public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null)
     {
         var sc = _sc;
-        sc.Reset(who, memcg, Math.Max(nrPages, LruPolicy.SwapClusterMax), maySwap: true, LruPolicy.DefPriority);
+        sc.Reset(who, memcg, Math.Max(nrPages, _policy.ReclaimBatch), maySwap: true, LruPolicy.DefPriority);
         sc.ProactiveSwappiness = swappiness;
         while (true)
         {

@@ -7,6 +7,8 @@ public enum ReclaimPolicy
     Mglru,
     /// <summary>The classic active/inactive lists per type with refault-distance activation (lru_gen enabled 0x0000).</summary>
     Classic,
+    /// <summary>One exact LRU list per memcg, every access moves the page to the head: a reference for cache simulators.</summary>
+    Lru,
 }
 
 /// <summary>Which kernel's MGLRU rules the engine follows where versions differ.</summary>

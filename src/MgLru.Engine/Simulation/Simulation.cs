@@ -9,6 +9,7 @@ using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
 using MgLru.Engine.Reclaim;
 using MgLru.Engine.Reclaim.Classic;
+using MgLru.Engine.Reclaim.Lru;
 using MgLru.Engine.Reclaim.Mglru;
 using MgLru.Engine.Scenario;
 using MgLru.Engine.Stats;
@@ -28,6 +29,8 @@ public sealed class Simulation
     private readonly LruPolicy _policy;
     /// <summary>The MGLRU policy when it is the one in use (debugfs lru_gen needs it), else null.</summary>
     private readonly MglruPolicy? _mglru;
+    /// <summary>The exact LRU when it is the policy: hits move pages, so the access loop differs.</summary>
+    private readonly ExactLruPolicy? _exactLru;
     private readonly MemcgReclaim _reclaim;
     private readonly LruGenCommandRunner? _debugfs;
     private readonly List<TaskRuntime> _tasks = new();
@@ -72,17 +75,30 @@ public sealed class Simulation
         long capacity = nodePages + 1024;
         if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 2 TiB of simulated memory.");
         int nrMemcgs = scenario.Cgroups.Count + 1;
-        bool mglru = options.Policy == ReclaimPolicy.Mglru;
-        var frames = new FrameTable((int)capacity, mglru ? MglruPolicy.ListCount(nrMemcgs) : ClassicPolicy.ListCount(nrMemcgs));
+        var frames = new FrameTable((int)capacity, options.Policy switch
+        {
+            ReclaimPolicy.Mglru => MglruPolicy.ListCount(nrMemcgs),
+            ReclaimPolicy.Classic => ClassicPolicy.ListCount(nrMemcgs),
+            _ => ExactLruPolicy.ListCount(nrMemcgs),
+        });
         var pageTables = new PageTables(virtualPages);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
         _m = new Machine(options, frames, pageTables, swap);
-        int privateLists = mglru ? MglruPolicy.IsolatedListIndex(nrMemcgs) : ClassicPolicy.PrivateListIndex(nrMemcgs);
+        int privateLists = options.Policy switch
+        {
+            ReclaimPolicy.Mglru => MglruPolicy.IsolatedListIndex(nrMemcgs),
+            ReclaimPolicy.Classic => ClassicPolicy.PrivateListIndex(nrMemcgs),
+            _ => ExactLruPolicy.PrivateListIndex(nrMemcgs),
+        };
         _m.IsolatedList = frames.Sentinel(privateLists);
         _m.RetryList = frames.Sentinel(privateLists + 1);
         _m.KeepList = frames.Sentinel(privateLists + 2);
-        if (mglru) _policy = _mglru = new MglruPolicy(_m);
-        else _policy = new ClassicPolicy(_m, nrMemcgs);
+        switch (options.Policy)
+        {
+            case ReclaimPolicy.Mglru: _policy = _mglru = new MglruPolicy(_m); break;
+            case ReclaimPolicy.Classic: _policy = new ClassicPolicy(_m, nrMemcgs); break;
+            default: _policy = _exactLru = new ExactLruPolicy(_m, nrMemcgs); break;
+        }
         _reclaim = new MemcgReclaim(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
 
@@ -198,6 +214,8 @@ public sealed class Simulation
         var mm = task.Mm;
         var events = task.Memcg.Events;
         long accessNs = _m.Costs.AccessNs;
+        // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
+        bool exactLru = _exactLru != null;
         long n = 0;
         while (n < budget && !gen.Done)
         {
@@ -209,6 +227,7 @@ public sealed class Simulation
                 ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
                 pmdYoung[v / Units.PtesPerTable] = true;
                 _m.NowNs += accessNs;
+                if (exactLru) _exactLru!.Touch(Pte.Frame(pte));
                 continue;
             }
             if (!HandleFault(task, v, write)) break; // the task was OOM-killed

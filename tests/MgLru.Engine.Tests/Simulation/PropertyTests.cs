@@ -13,13 +13,13 @@ namespace MgLru.Engine.Tests.Simulation;
 public sealed class PropertyTests
 {
     public sealed record Case(int Memcgs, int[] LimitPages, int[] RssPages, WorkloadKind[] Kinds, int Accesses,
-        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed)
+        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed, bool ExactLru)
     {
         public override string ToString() =>
-            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed}";
+            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} lru={ExactLru}";
 
         /// <summary>lru_gen enabled 0 stands for the classic LRU.</summary>
-        public ReclaimPolicy Policy => Enabled == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru;
+        public ReclaimPolicy Policy => ExactLru ? ReclaimPolicy.Lru : Enabled == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru;
     }
 
     private static Gen<Case> Cases =>
@@ -33,7 +33,8 @@ public sealed class PropertyTests
         from swappiness in Gen.Elements(0, 1, 30, 60, 100, 200)
         from swap in Gen.Elements(0, 16, 64, 4096)
         from seed in Gen.Choose(0, int.MaxValue)
-        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed);
+        from exactLru in Gen.Elements(false, false, false, true)
+        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed, exactLru);
 
     private static ScenarioSpec Build(Case c)
     {
