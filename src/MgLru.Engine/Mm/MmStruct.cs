@@ -3,8 +3,9 @@ namespace MgLru.Engine.Mm;
 /// <summary>A task's address space: one anonymous private VMA at [Base, Base + Pages) of the global page space.</summary>
 internal sealed class MmStruct
 {
-    public MmStruct(int id, int basePage, int pages, int ownerMemcg)
+    public MmStruct(int id, int basePage, int pages, int ownerMemcg, Scenario.MemoryBackend backend = Scenario.MemoryBackend.Anon)
     {
+        Backend = backend;
         Id = id;
         Base = basePage;
         Pages = pages;
@@ -12,6 +13,15 @@ internal sealed class MmStruct
     }
 
     public int Id { get; }
+
+    /// <summary>
+    /// Anon: the range holds PTEs of an anonymous VMA. FileMmap: PTEs of a shared file mapping whose
+    /// page-cache slots are the same entries. FileRead: the range is the file's page cache (no PTEs):
+    /// an entry names the cached frame, and no accessed bit is ever set on it.
+    /// </summary>
+    public Scenario.MemoryBackend Backend { get; }
+
+    public bool IsFile => Backend != Scenario.MemoryBackend.Anon;
     public int Base { get; }
     public int Pages { get; }
 

@@ -42,6 +42,9 @@ internal abstract class LruPolicy
     /// <summary>Flags folio_add_lru gives a folio added inside a page fault (MGLRU: PG_active for recency).</summary>
     public virtual uint InFaultFlags => 0;
 
+    /// <summary>folio_mark_accessed: an access through a file descriptor to a cached page.</summary>
+    public abstract void MarkAccessed(int frame);
+
     /// <summary>A newly faulted folio joins the LRU (folio_add_lru in a fault).</summary>
     public abstract void AddNewFolio(int frame);
 
@@ -91,6 +94,13 @@ internal abstract class LruPolicy
         return index >= 0 && index < _m.Memcgs.Count ? _m.Memcgs[index] : null;
     }
 
+    /// <summary>folio_mapped: the folio has a PTE (anon or a file mapping), as opposed to a page read through a descriptor.</summary>
+    protected bool IsMapped(int frame)
+    {
+        int vpage = _frames.Rmap[frame];
+        return vpage >= 0 && _m.Mms[_m.PageTables.MmOf(vpage)].Backend != MemoryBackend.FileRead;
+    }
+
     /// <summary>ptep_clear_young for the single mapping of a folio, at the cost of one rmap walk.</summary>
     protected bool TestAndClearYoung(int vpage)
     {
@@ -120,7 +130,9 @@ internal abstract class LruPolicy
             uint flags = _frames.Flags[f];
             var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
             int vpage = _frames.Rmap[f];
-            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, vpage);
+            // folio_referenced finds no mapping for a page that was only read through a descriptor.
+            int mappedAt = IsMapped(f) ? vpage : -1;
+            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, mappedAt);
             if (verdict != FolioReference.Reclaim)
             {
                 if (verdict == FolioReference.Activate) Activate(f, memcg);
@@ -148,7 +160,9 @@ internal abstract class LruPolicy
             }
             else if (vpage >= 0)
             {
-                pt[vpage] = Pte.None; // clean file page: dropped
+                // A clean page-cache page: unmapped and dropped; the shadow stays in its page-cache slot.
+                pt[vpage] = Pte.None;
+                _m.PageTables.FileShadows![vpage] = Eviction(f);
                 _m.Mms[_m.PageTables.MmOf(vpage)].Rss--;
             }
             memcg.Usage--;

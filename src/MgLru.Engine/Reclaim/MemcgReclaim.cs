@@ -113,6 +113,7 @@ internal sealed class MemcgReclaim
                 _m.Swap.Free(slot);
             }
             ptes[v] = Pte.None;
+            if (_m.PageTables.FileShadows != null) _m.PageTables.FileShadows[v] = 0;
         }
         mm.Rss = 0;
         mm.SwapEntries = 0;

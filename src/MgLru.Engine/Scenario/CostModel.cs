@@ -23,6 +23,10 @@ public sealed class CostModel
     public int SsdReadNs { get; init; } = 80_000;
     /// <summary>CPU to submit a swap-out write to an SSD.</summary>
     public int SsdWriteNs { get; init; } = 2_000;
+    /// <summary>read() of one page that is in the page cache (syscall and copy).</summary>
+    public int PageCacheHitNs { get; init; } = 400;
+    /// <summary>Reading one page of a file from storage (page-cache miss).</summary>
+    public int FileReadNs { get; init; } = 80_000;
     /// <summary>Sorting or isolating one folio on an LRU list.</summary>
     public int ScanFolioNs { get; init; } = 60;
     /// <summary>One rmap walk (folio_referenced / try_to_unmap) per mapping visited (page_vma_mapped_walk).</summary>

@@ -41,3 +41,14 @@ public enum WorkloadKind
     /// <summary>A recorded sequence of page indexes, replayed once in order.</summary>
     Trace,
 }
+
+/// <summary>What a task's memory is and how its accesses reach it.</summary>
+public enum MemoryBackend
+{
+    /// <summary>Private anonymous memory, touched through page tables (stores).</summary>
+    Anon,
+    /// <summary>A file read through a file descriptor (read/pread): the page cache, with fd-access tiers, no mapping.</summary>
+    FileRead,
+    /// <summary>A file mapped shared and read through page tables (loads): page-cache pages with PTEs.</summary>
+    FileMmap,
+}

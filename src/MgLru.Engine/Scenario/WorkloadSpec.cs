@@ -5,7 +5,7 @@ namespace MgLru.Engine.Scenario;
 /// <summary>How a task touches its pages. Immutable.</summary>
 public sealed class WorkloadSpec
 {
-    public WorkloadSpec(WorkloadKind kind, double alpha = 0.9, bool populate = true, double writeFraction = 1.0)
+    public WorkloadSpec(WorkloadKind kind, double alpha = 0.9, bool populate = true, double writeFraction = 1.0, MemoryBackend backend = MemoryBackend.Anon)
     {
         if (kind == WorkloadKind.Zipf && !(alpha > 0 && alpha <= 3))
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Zipf alpha must be in (0, 3].");
@@ -14,15 +14,20 @@ public sealed class WorkloadSpec
         Kind = kind;
         Alpha = alpha;
         Populate = populate;
-        WriteFraction = writeFraction;
+        // File backends are read-only here: reads through the fd or loads through the mapping.
+        WriteFraction = backend == MemoryBackend.Anon ? writeFraction : 0;
+        Backend = backend;
     }
 
     /// <summary>A workload that replays recorded page indexes in order (no populate pass of its own).</summary>
-    public static WorkloadSpec FromTrace(uint[] pages, double writeFraction = 1.0)
+    public static WorkloadSpec FromTrace(uint[] pages, double writeFraction = 1.0, MemoryBackend backend = MemoryBackend.Anon)
     {
         if (pages == null) throw new ArgumentNullException(nameof(pages));
-        return new WorkloadSpec(WorkloadKind.Trace, 1.0, populate: false, writeFraction) { TracePages = (uint[])pages.Clone() };
+        return new WorkloadSpec(WorkloadKind.Trace, 1.0, populate: false, writeFraction, backend) { TracePages = (uint[])pages.Clone() };
     }
+
+    /// <summary>Anonymous memory, a file read through a descriptor, or a shared file mapping.</summary>
+    public MemoryBackend Backend { get; }
 
     public WorkloadKind Kind { get; }
 

@@ -113,7 +113,8 @@ public sealed class Simulation
             _m.Memcgs.Add(memcg);
             foreach (var t in cg.Tasks)
             {
-                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index) { TaskName = t.Name };
+                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name };
+                if (mm.IsFile && pageTables.FileShadows == null) pageTables.FileShadows = new ulong[pageTables.Ptes.Length];
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
                     pageTables.TableOwner[table] = mm.Id;
                 _m.Mms.Add(mm);
@@ -217,11 +218,24 @@ public sealed class Simulation
         // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
         bool exactLru = _exactLru != null;
         long n = 0;
+        bool fileRead = mm.Backend == MemoryBackend.FileRead;
         while (n < budget && !gen.Done)
         {
             int v = mm.Base + gen.Next(out bool write);
             n++;
             uint pte = ptes[v];
+            if (fileRead)
+            {
+                // read(): a page-cache hit only marks the folio accessed; a miss reads it in.
+                if ((pte & Pte.Present) != 0)
+                {
+                    _m.NowNs += _m.Costs.PageCacheHitNs;
+                    _policy.MarkAccessed(Pte.Frame(pte));
+                    continue;
+                }
+                if (!ReadIntoPageCache(task, v)) break;
+                continue;
+            }
             if ((pte & Pte.Present) != 0)
             {
                 ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
@@ -242,7 +256,50 @@ public sealed class Simulation
         return n;
     }
 
-    /// <summary>do_anonymous_page / do_swap_page: charge, allocate, refault bookkeeping, add to the LRU, map.</summary>
+    /// <summary>
+    /// filemap_read on a page-cache miss: charge, allocate, read from storage, add to the LRU (not in a
+    /// fault, so not active: single-use pages land in the oldest generation), then folio_mark_accessed.
+    /// </summary>
+    private bool ReadIntoPageCache(TaskRuntime task, int v)
+    {
+        var memcg = task.Memcg;
+        if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
+        int f = AllocateFrame(memcg);
+        memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
+        _m.Spend(_m.Costs.FileReadNs + _m.Costs.PageCacheHitNs);
+        uint flags = TakeFileShadow(v, memcg, 0, inFault: false);
+        _m.Frames.Flags[f] |= flags;
+        _m.Frames.Rmap[f] = v;
+        _policy.AddNewFolio(f);
+        _m.PageTables.Ptes[v] = Pte.MakePresent(f);
+        task.Mm.Rss++;
+        _policy.MarkAccessed(f);
+        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+        return true;
+    }
+
+    /// <summary>A file page comes back: consume its shadow entry and let the policy judge the refault.</summary>
+    private uint TakeFileShadow(int v, MemCgroup memcg, uint flags, bool inFault)
+    {
+        var shadows = _m.PageTables.FileShadows!;
+        ulong shadow = shadows[v];
+        if (shadow == 0) return flags;
+        shadows[v] = 0;
+        return _policy.Refault(shadow, memcg, 0, flags, inFault);
+    }
+
+    private int AllocateFrame(MemCgroup memcg)
+    {
+        int f = _m.Frames.Allocate(memcg.Index);
+        if (f < 0) throw new InvalidOperationException("The simulated node ran out of frames; the scenario needs global reclaim.");
+        memcg.Usage++;
+        return f;
+    }
+
+    /// <summary>
+    /// do_anonymous_page / do_swap_page / filemap_fault: charge, allocate, refault bookkeeping, add to
+    /// the LRU, map.
+    /// </summary>
     private bool HandleFault(TaskRuntime task, int v, bool write)
     {
         var memcg = task.Memcg;
@@ -250,9 +307,23 @@ public sealed class Simulation
         memcg.Count(VmEvent.PgFault);
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
         uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
-        int f = _m.Frames.Allocate(memcg.Index);
-        if (f < 0) throw new InvalidOperationException("The simulated node ran out of frames; the scenario needs global reclaim.");
-        memcg.Usage++;
+        int f = AllocateFrame(memcg);
+        if (task.Mm.Backend == MemoryBackend.FileMmap)
+        {
+            // The mapping's page-cache page is not resident (one mapper: resident means mapped): read it in.
+            memcg.Count(VmEvent.PgMajFault);
+            memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
+            _m.Spend(_m.Costs.MajorFaultNs + _m.Costs.FileReadNs);
+            uint fileFlags = TakeFileShadow(v, memcg, _policy.InFaultFlags, inFault: true);
+            _m.Frames.Flags[f] |= fileFlags;
+            _m.Frames.Rmap[f] = v;
+            _policy.AddNewFolio(f);
+            ptes[v] = Pte.MakePresent(f) | Pte.Young;
+            _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+            task.Mm.Rss++;
+            if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+            return true;
+        }
         uint flags = PageFlags.SwapBacked | _policy.InFaultFlags;
         if (Pte.IsSwap(pte))
         {
@@ -316,6 +387,11 @@ public sealed class Simulation
                 PgSteal = E(VmEvent.PgStealDirect) + E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealProactive),
                 PgStealDirect = E(VmEvent.PgStealDirect),
                 PgStealKswapd = E(VmEvent.PgStealKswapd),
+                PgScanAnon = E(VmEvent.PgScanAnon),
+                PgScanFile = E(VmEvent.PgScanFile),
+                PgStealAnon = E(VmEvent.PgStealAnon),
+                PgStealFile = E(VmEvent.PgStealFile),
+                PgPgIn = E(VmEvent.PgPgIn),
                 PgRefill = E(VmEvent.PgRefill),
                 PgActivate = E(VmEvent.PgActivate),
                 PgDeactivate = E(VmEvent.PgDeactivate),

@@ -26,6 +26,12 @@ public sealed class ReclaimResult
     public long PgSteal { get; init; }
     public long PgStealDirect { get; init; }
     public long PgStealKswapd { get; init; }
+    public long PgScanAnon { get; init; }
+    public long PgScanFile { get; init; }
+    public long PgStealAnon { get; init; }
+    public long PgStealFile { get; init; }
+    /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
+    public long PgPgIn { get; init; }
     public long PgRefill { get; init; }
     public long PgActivate { get; init; }
     public long PgDeactivate { get; init; }

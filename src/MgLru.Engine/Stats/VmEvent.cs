@@ -37,6 +37,8 @@ public enum VmEvent
     LruGenEviction,
     /// <summary>Simulated accesses (loads and stores) issued by the memcg's tasks.</summary>
     Accesses,
+    /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
+    PgPgIn,
     Count,
 }
 
@@ -53,7 +55,7 @@ public static class VmEventNames
         "workingset_refault_anon", "workingset_refault_file",
         "workingset_activate_anon", "workingset_activate_file",
         "workingset_restore_anon", "workingset_restore_file",
-        "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses",
+        "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

@@ -42,6 +42,10 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long Accesses { get; set; } = 1_000_000;
 
+    /// <summary>Anon (private anonymous memory), FileRead (a file read through a descriptor: the page cache) or FileMmap (a shared file mapping).</summary>
+    [Parameter]
+    public MemoryBackend Backend { get; set; } = MemoryBackend.Anon;
+
     /// <summary>Skip the populate pass.</summary>
     [Parameter]
     public SwitchParameter NoPopulate { get; set; }
@@ -50,7 +54,7 @@ public sealed class AddTaskCommand : PSCmdlet
     {
         try
         {
-            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate);
+            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, backend: Backend);
             InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses));
         }
         catch (ArgumentException e)

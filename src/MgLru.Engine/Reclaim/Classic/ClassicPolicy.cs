@@ -61,6 +61,27 @@ internal sealed partial class ClassicPolicy : LruPolicy
 
     public override void RemoveFolio(int frame) => DelFolio(frame);
 
+    /// <summary>
+    /// folio_mark_accessed: inactive unreferenced → referenced; inactive referenced → activated
+    /// (folio_activate, workingset_activation ages the non-resident clock); active → referenced.
+    /// </summary>
+    public override void MarkAccessed(int frame)
+    {
+        uint flags = _frames.Flags[frame];
+        if ((flags & PageFlags.Referenced) == 0)
+        {
+            _frames.Flags[frame] = flags | PageFlags.Referenced;
+            return;
+        }
+        if ((flags & (PageFlags.Unevictable | PageFlags.Active)) != 0) return;
+        var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
+        DelFolio(frame);
+        _frames.Flags[frame] = (flags & ~PageFlags.Referenced & ~PageFlags.Lru) | PageFlags.Active;
+        AddFolio(frame);
+        memcg.Count(VmEvent.PgActivate);
+        _lruvecs[memcg.Index].NonresidentAge++;
+    }
+
     /// <summary>move_folios_to_lru: an active folio ages the non-resident clock.</summary>
     protected override void PutBack(int frame)
     {

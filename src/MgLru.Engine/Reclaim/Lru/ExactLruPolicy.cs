@@ -49,6 +49,8 @@ internal sealed class ExactLruPolicy : LruPolicy
         _frames.AddHead(_frames.Sentinel(PageFlags.Memcg(_frames.Flags[frame])), frame);
     }
 
+    public override void MarkAccessed(int frame) => Touch(frame);
+
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         int head = ListOf(memcg.Index);

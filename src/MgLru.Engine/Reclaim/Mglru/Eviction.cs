@@ -123,7 +123,7 @@ internal sealed partial class MglruPolicy
                 prev = _frames.Prev[f];
                 uint flags = _frames.Flags[f];
                 if ((flags & PageFlags.Unevictable) != 0) continue;
-                bool mapped = _frames.Rmap[f] >= 0;
+                bool mapped = IsMapped(f);
                 bool active = (flags & PageFlags.Active) != 0;
                 bool dirtyOrWb = (flags & (PageFlags.Dirty | PageFlags.Writeback)) != 0;
                 if (_v614)

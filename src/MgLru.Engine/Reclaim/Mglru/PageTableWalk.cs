@@ -12,12 +12,14 @@ internal sealed partial class MglruPolicy
     /// <summary>One full iteration of the memcg's mm list for lruvec <paramref name="l"/> at <paramref name="seq"/>.</summary>
     private void WalkMmList(Lruvec l, long seq, int swappiness, bool forceScan)
     {
-        // should_skip_vma: anonymous VMAs are skipped when anon can't be evicted.
-        if (!TypeEvictable(Lruvec.Anon, swappiness)) return;
         ulong nodeBit = 1UL << (l.Node % 64);
         foreach (var mm in _m.Mms)
         {
             if (mm.Exited || mm.OwnerMemcg != l.Memcg) continue;
+            // should_skip_vma: anon VMAs when anon can't be evicted, file VMAs when file can't; a file
+            // read through a descriptor has no VMA at all.
+            if (mm.Backend == MemoryBackend.FileRead) continue;
+            if (!TypeEvictable(mm.Backend == MemoryBackend.Anon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
             if ((mm.NodeBitmap & nodeBit) == 0 && !forceScan) continue;
             mm.NodeBitmap &= ~nodeBit;
             WalkMm(l, mm, seq, forceScan);

@@ -65,6 +65,8 @@ internal sealed partial class MglruPolicy
 
     public override void RemoveFolio(int frame) => DelFolio(frame, true);
 
+    public override void MarkAccessed(int frame) => IncRefs(frame);
+
     protected override void PutBack(int frame) => AddFolio(frame, false);
 
     public void AddFolio(int frame, bool reclaiming)

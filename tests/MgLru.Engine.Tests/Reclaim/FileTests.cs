@@ -1,0 +1,83 @@
+using System.Linq;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Reclaim;
+
+public sealed class FileTests
+{
+    private static Engine.Simulation.Simulation Run(ReclaimPolicy policy, int enabled, params TaskSpec[] tasks)
+    {
+        var cg = new MemCgroupSpec("t", 256 * Scenarios.Page, tasks: tasks);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
+        {
+            Policy = policy,
+            LruGenEnabled = enabled,
+            SwapBytes = 1 << 24,
+            CheckInvariants = true,
+            TimeSliceAccesses = 64,
+        }));
+        sim.Run();
+        return sim;
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru, 1)]
+    [InlineData(ReclaimPolicy.Mglru, 7)]
+    [InlineData(ReclaimPolicy.Classic, 0)]
+    public void Single_use_file_pages_read_through_a_descriptor_go_before_faulted_anon_pages(ReclaimPolicy policy, int enabled)
+    {
+        // 128 hot anon pages and a one-pass read of a 4096-page file through a 256-page memcg: the clean,
+        // once-read file pages enter the oldest generation (inactive list) and are dropped; no anon page
+        // is swapped out.
+        var anon = new TaskSpec("hot", new WorkloadSpec(WorkloadKind.Uniform), 128 * Scenarios.Page, 20_000);
+        var scan = new TaskSpec("scan", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), 4096 * Scenarios.Page, 4096);
+        var sim = Run(policy, enabled, anon, scan);
+        Assert.Equal(0, sim.Counter("t", VmEvent.PswpOut));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.True(sim.Counter("t", VmEvent.PgStealFile) >= 4096 - 256 + 128);
+        Assert.Equal(4096 * 4, sim.Counter("t", VmEvent.PgPgIn));
+        Assert.Equal(128, sim.Counter("t", VmEvent.PgFault)); // reads through a descriptor are not page faults
+    }
+
+    [Fact]
+    public void A_page_read_five_times_through_a_descriptor_is_protected_by_its_tier()
+    {
+        // Pages 0..9 read once, page 0 five more times: six reads make PG_workingset, tier 3 (≥6.14).
+        uint[] trace = Enumerable.Range(0, 10).Select(i => (uint)i).Concat(Enumerable.Repeat(0u, 5)).ToArray();
+        var task = new TaskSpec("r", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileRead), 10 * Scenarios.Page, 0);
+        var sim = Run(ReclaimPolicy.Mglru, 1, task);
+        var frames = sim.Machine.Frames;
+        int page0 = Mm.Pte.Frame(sim.Machine.PageTables.Ptes[0]);
+        Assert.Equal(3, sim.Policy.FolioTier(frames.Flags[page0]));
+        Assert.Equal(0, sim.Policy.FolioTier(frames.Flags[Mm.Pte.Frame(sim.Machine.PageTables.Ptes[1])]));
+        // Tier 3 has refaulted far more than tier 0 (the PID controller's evidence): get_tier_idx = 2.
+        var l = sim.Machine.Memcgs[1].Lruvec;
+        l.Refaulted[Lruvec.File * 4 + 3] = 1000;
+        l.Evicted[Lruvec.File * 4 + 3] = 1000;
+        l.Evicted[Lruvec.File * 4 + 0] = 10_000;
+        Assert.Equal(2, sim.Policy.GetTierIdx(l, Lruvec.File));
+        // All ten pages sit in the oldest file generation (single-use reads): evict it.
+        sim.WriteLruGen("- 2 0 0 1"); // swappiness 1: file first
+        Assert.True(Mm.Pte.IsPresent(sim.Machine.PageTables.Ptes[0]), "the tier-3 page was evicted");
+        Assert.Equal(9, sim.Counter("t", VmEvent.PgStealFile));
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgRefill));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgFault));
+    }
+
+    [Fact]
+    public void File_mmap_faults_are_major_and_refaults_are_counted_as_file()
+    {
+        var task = new TaskSpec("m", new WorkloadSpec(WorkloadKind.Zipf, backend: MemoryBackend.FileMmap), 1024 * Scenarios.Page, 20_000);
+        var sim = Run(ReclaimPolicy.Mglru, 7, task);
+        var r = sim.Results()[0];
+        Assert.Equal(r.PgFault, r.PgMajFault); // every fault on a file mapping reads the page in
+        Assert.True(r.WorkingsetRefaultFile > 0);
+        Assert.Equal(0, r.WorkingsetRefaultAnon);
+        Assert.Equal(0, r.PswpOut);
+        Assert.Equal(r.PgMajFault * 4, sim.Counter("t", VmEvent.PgPgIn));
+    }
+}
