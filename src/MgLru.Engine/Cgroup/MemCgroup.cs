@@ -6,8 +6,10 @@ namespace MgLru.Engine.Cgroup;
 /// <summary>Runtime state of one memcg (mm/memcontrol.c): its page counter, limit, event counters and lruvec.</summary>
 internal sealed class MemCgroup
 {
-    public MemCgroup(int index, int kernelId, string path, long maxPages, int? swappiness, Lruvec lruvec)
+    public MemCgroup(int index, int kernelId, string path, long maxPages, int? swappiness, Lruvec lruvec, long minPages = 0, long lowPages = 0)
     {
+        MinPages = minPages;
+        LowPages = lowPages;
         Index = index;
         KernelId = kernelId;
         Path = path;
@@ -27,6 +29,29 @@ internal sealed class MemCgroup
 
     /// <summary>memory.max in pages.</summary>
     public long MaxPages { get; }
+
+    /// <summary>memory.min in pages.</summary>
+    public long MinPages { get; }
+
+    /// <summary>memory.low in pages.</summary>
+    public long LowPages { get; }
+
+    /// <summary>
+    /// mem_cgroup_below_min / below_low against a reclaim target: a memcg's own protection never applies
+    /// when it is the target; below the root (global reclaim) the effective protection of a flat
+    /// hierarchy is min(protection, usage).
+    /// </summary>
+    public bool BelowMin(MemCgroup? target) => target != this && MinPages > 0 && Usage <= MinPages;
+
+    public bool BelowLow(MemCgroup? target) => target != this && LowPages > 0 && Usage <= LowPages;
+
+    /// <summary>memory.events "low": times global reclaim had to reclaim below memory.low.</summary>
+    public long LowEvents;
+
+    // The memcg LRU (per node, MGLRU global reclaim): generation, bin and segment of this lruvec.
+    public int LruGen;
+    public int LruBin;
+    public int LruSeg;
 
     /// <summary>memory.swappiness, or null to use vm.swappiness.</summary>
     public int? Swappiness { get; }

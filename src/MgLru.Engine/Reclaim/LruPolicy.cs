@@ -54,6 +54,32 @@ internal abstract class LruPolicy
     /// <summary>Shrinks one memcg's lruvec at sc.Priority (shrink_lruvec / lru_gen_shrink_lruvec).</summary>
     public abstract void ShrinkLruvec(MemCgroup memcg, ScanControl sc);
 
+    /// <summary>
+    /// shrink_node for root (global) reclaim: shrink_node_memcgs over every memcg, honouring memory.min
+    /// always and memory.low until a round reclaims nothing. MGLRU overrides it with its memcg LRU.
+    /// </summary>
+    public virtual void ShrinkNode(ScanControl sc)
+    {
+        foreach (var memcg in _m.Memcgs)
+        {
+            if (memcg.BelowMin(null)) continue;
+            if (memcg.BelowLow(null))
+            {
+                if (!sc.MemcgLowReclaim)
+                {
+                    sc.MemcgLowSkipped = true;
+                    continue;
+                }
+                memcg.LowEvents++;
+            }
+            ShrinkLruvec(memcg, sc);
+            if (sc.Reclaimer == Reclaimer.Direct && sc.NrReclaimed >= sc.NrToReclaim) break; // partial walk for direct reclaim
+        }
+    }
+
+    /// <summary>kswapd_age_node; returns true when the node must OOM-kill (MGLRU min_ttl).</summary>
+    public virtual bool AgeNode(ScanControl sc) => false;
+
     /// <summary>Called once per try_to_free_mem_cgroup_pages round (snapshot_refaults and the like).</summary>
     public virtual void AfterReclaim(MemCgroup memcg, ScanControl sc)
     {

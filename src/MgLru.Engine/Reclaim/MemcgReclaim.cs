@@ -52,39 +52,64 @@ internal sealed class MemcgReclaim
         var sc = _sc;
         sc.Reset(who, memcg, Math.Max(nrPages, _policy.ReclaimBatch), maySwap: true, LruPolicy.DefPriority);
         sc.ProactiveSwappiness = swappiness;
+        return DoTryToFreePages(sc);
+    }
+
+    /// <summary>
+    /// do_try_to_free_pages: shrink the target (a memcg's lruvec, or the node for root reclaim) from
+    /// sc.Priority down to 0 until enough is reclaimed. When a round reclaimed nothing because active lists
+    /// were left alone or memory.low was honoured, retry once deactivating / breaching memory.low.
+    /// </summary>
+    public long DoTryToFreePages(ScanControl sc)
+    {
+        int initialPriority = sc.Priority;
         while (true)
         {
             do
             {
-                // shrink_node_memcgs over the target's subtree: the hierarchy is flat below the root.
-                _policy.ShrinkLruvec(memcg, sc);
+                if (sc.TargetMemcg != null) _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
+                else _policy.ShrinkNode(sc);
                 if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
                 if (sc.NrReclaimed >= sc.NrToReclaim) break;
             } while (--sc.Priority >= 0);
-            // Nothing reclaimed because active lists were left alone: retry deactivating them (classic LRU).
-            if (sc.NrReclaimed != 0 || !sc.SkippedDeactivate || sc.ForceDeactivate) break;
-            sc.Priority = LruPolicy.DefPriority;
-            sc.ForceDeactivate = true;
-            sc.SkippedDeactivate = false;
+            if (sc.NrReclaimed != 0) break;
+            if (sc.SkippedDeactivate && !sc.ForceDeactivate)
+            {
+                sc.Priority = initialPriority;
+                sc.ForceDeactivate = true;
+                sc.SkippedDeactivate = false;
+                continue;
+            }
+            if (sc.MemcgLowSkipped && !sc.MemcgLowReclaim)
+            {
+                sc.Priority = initialPriority;
+                sc.ForceDeactivate = false;
+                sc.MemcgLowReclaim = true;
+                sc.MemcgLowSkipped = false;
+                continue;
+            }
+            break;
         }
-        _policy.AfterReclaim(memcg, sc);
+        if (sc.TargetMemcg != null) _policy.AfterReclaim(sc.TargetMemcg, sc);
+        else foreach (var memcg in _m.Memcgs) _policy.AfterReclaim(memcg, sc);
         return sc.NrReclaimed;
     }
 
     /// <summary>
-    /// mem_cgroup_out_of_memory: kill the task with the largest rss + swap in the memcg (oom_badness),
-    /// freeing its pages and swap. Returns the victim, or null when no task in the memcg has memory.
+    /// mem_cgroup_out_of_memory (or, with <paramref name="memcg"/> null, the global out_of_memory): kill
+    /// the task with the largest rss + swap (oom_badness), freeing its pages and swap. Returns the victim,
+    /// or null when no eligible task has memory.
     /// </summary>
-    public MmStruct? OomKill(MemCgroup memcg)
+    public MmStruct? OomKill(MemCgroup? memcg)
     {
         MmStruct? victim = null;
         foreach (var mm in _m.Mms)
         {
-            if (mm.Exited || mm.OwnerMemcg != memcg.Index) continue;
+            if (mm.Exited || (memcg != null && mm.OwnerMemcg != memcg.Index)) continue;
             if (victim == null || mm.Rss + mm.SwapEntries > victim.Rss + victim.SwapEntries) victim = mm;
         }
         if (victim == null) return null;
-        memcg.Count(VmEvent.OomKill);
+        _m.Memcgs[victim.OwnerMemcg].Count(VmEvent.OomKill);
         ExitMm(victim);
         return victim;
     }

@@ -34,6 +34,10 @@ internal sealed class ScanControl
     public bool ForceDeactivate;
     public bool SkippedDeactivate;
     public bool CacheTrimMode;
+
+    /// <summary>memory.low is honoured until a round reclaims nothing; then it is breached (memcg_low_reclaim).</summary>
+    public bool MemcgLowReclaim;
+    public bool MemcgLowSkipped;
     public long AnonCost;
     public long FileCost;
 
@@ -55,5 +59,7 @@ internal sealed class ScanControl
         ForceDeactivate = false;
         SkippedDeactivate = false;
         CacheTrimMode = false;
+        MemcgLowReclaim = false;
+        MemcgLowSkipped = false;
     }
 }

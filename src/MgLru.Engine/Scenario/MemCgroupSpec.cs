@@ -6,8 +6,13 @@ namespace MgLru.Engine.Scenario;
 /// <summary>A cgroup-v2 memory controller node (child of the root) with its limits and tasks. Immutable.</summary>
 public sealed class MemCgroupSpec
 {
-    public MemCgroupSpec(string name, long maxBytes = long.MaxValue, int? swappiness = null, IReadOnlyList<TaskSpec>? tasks = null)
+    public MemCgroupSpec(string name, long maxBytes = long.MaxValue, int? swappiness = null, IReadOnlyList<TaskSpec>? tasks = null,
+        long minBytes = 0, long lowBytes = 0)
     {
+        if (minBytes < 0) throw new ArgumentOutOfRangeException(nameof(minBytes), minBytes, "memory.min cannot be negative.");
+        if (lowBytes < 0) throw new ArgumentOutOfRangeException(nameof(lowBytes), lowBytes, "memory.low cannot be negative.");
+        MinBytes = minBytes;
+        LowBytes = lowBytes;
         if (string.IsNullOrWhiteSpace(name) || name.IndexOf('/') >= 0)
             throw new ArgumentException("A memcg name must be non-empty and contain no '/'.", nameof(name));
         if (maxBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "memory.max must be positive.");
@@ -23,6 +28,12 @@ public sealed class MemCgroupSpec
     /// <summary>memory.max in bytes; long.MaxValue means "max".</summary>
     public long MaxBytes { get; }
 
+    /// <summary>memory.min in bytes: never reclaimed by global (node) reclaim while usage is below it.</summary>
+    public long MinBytes { get; }
+
+    /// <summary>memory.low in bytes: reclaimed by global reclaim only when nothing unprotected is left.</summary>
+    public long LowBytes { get; }
+
     /// <summary>memory.swappiness; null inherits the run's swappiness.</summary>
     public int? Swappiness { get; }
 
@@ -31,6 +42,6 @@ public sealed class MemCgroupSpec
     public MemCgroupSpec WithTask(TaskSpec task)
     {
         var tasks = new List<TaskSpec>(Tasks) { task };
-        return new MemCgroupSpec(Name, MaxBytes, Swappiness, tasks);
+        return new MemCgroupSpec(Name, MaxBytes, Swappiness, tasks, MinBytes, LowBytes);
     }
 }

@@ -18,6 +18,9 @@ public sealed class RunOptions
     /// <summary>/sys/kernel/mm/lru_gen/enabled bits (0x1 core, 0x2 walks, 0x4 non-leaf young).</summary>
     public int LruGenEnabled { get; init; } = LruGenCore;
 
+    /// <summary>Memory of the (single) node in bytes; 0 sizes it to hold every memcg up to its limit, so only limits create pressure.</summary>
+    public long MemoryBytes { get; init; }
+
     /// <summary>vm.swappiness (0..200).</summary>
     public int Swappiness { get; init; } = 60;
 
@@ -50,6 +53,7 @@ public sealed class RunOptions
     public void Validate()
     {
         if (Swappiness is < 0 or > 200) throw new ArgumentOutOfRangeException(nameof(Swappiness), Swappiness, "Swappiness must be in 0..200.");
+        if (MemoryBytes < 0 || (MemoryBytes > 0 && MemoryBytes < 1L << 20)) throw new ArgumentOutOfRangeException(nameof(MemoryBytes), MemoryBytes, "The node needs at least 1 MiB of memory (or 0 for automatic).");
         if (SwapBytes < 0) throw new ArgumentOutOfRangeException(nameof(SwapBytes), SwapBytes, "Swap size cannot be negative.");
         if ((LruGenEnabled & ~0x7) != 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "lru_gen enabled takes bits 0x1, 0x2 and 0x4 only.");
         if (Policy == ReclaimPolicy.Mglru && (LruGenEnabled & LruGenCore) == 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "The Mglru policy needs bit 0x1 (LRU_GEN_CORE); use -Policy Classic for 0x0.");

@@ -14,6 +14,8 @@ internal sealed class Machine
 {
     public Machine(RunOptions options, FrameTable frames, PageTables pageTables, SwapDevice? swap)
     {
+        Watermarks = new Watermarks(frames.Capacity);
+        Random = new Workloads.Xoshiro256StarStar(options.Seed ^ 0x6D656D6367UL);
         Options = options;
         Costs = options.Costs;
         Frames = frames;
@@ -28,6 +30,19 @@ internal sealed class Machine
     public SwapDevice? Swap { get; }
     public List<MemCgroup> Memcgs { get; } = new();
     public List<MmStruct> Mms { get; } = new();
+    public Watermarks Watermarks { get; }
+
+    /// <summary>The kernel's own random choices (memcg LRU bins), seeded from the run's seed.</summary>
+    public Workloads.Xoshiro256StarStar Random;
+
+    /// <summary>Simulated CPU time of kswapd (runs beside the tasks, not on their critical path), nanoseconds.</summary>
+    public long KswapdNs;
+
+    /// <summary>True while kswapd runs: its work is charged to <see cref="KswapdNs"/>.</summary>
+    public bool InKswapd;
+
+    /// <summary>pgdat->kswapd_failures.</summary>
+    public int KswapdFailures;
 
     /// <summary>Simulated time in nanoseconds since boot.</summary>
     public long NowNs;
@@ -49,6 +64,11 @@ internal sealed class Machine
 
     public void SpendReclaim(long ns)
     {
+        if (InKswapd)
+        {
+            KswapdNs += ns;
+            return;
+        }
         NowNs += ns;
         ReclaimNs += ns;
     }

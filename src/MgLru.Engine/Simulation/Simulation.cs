@@ -32,6 +32,7 @@ public sealed class Simulation
     /// <summary>The exact LRU when it is the policy: hits move pages, so the access loop differs.</summary>
     private readonly ExactLruPolicy? _exactLru;
     private readonly MemcgReclaim _reclaim;
+    private readonly NodeReclaim _node;
     private readonly LruGenCommandRunner? _debugfs;
     private readonly List<TaskRuntime> _tasks = new();
     private readonly long _totalAccesses;
@@ -72,7 +73,7 @@ public sealed class Simulation
             nodePages += Math.Min(cgPages, limit);
         }
         // The default node is large enough for the scenario: limits, not the node, create pressure.
-        long capacity = nodePages + 1024;
+        long capacity = options.MemoryBytes > 0 ? Units.BytesToPages(options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
         if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 2 TiB of simulated memory.");
         int nrMemcgs = scenario.Cgroups.Count + 1;
         var frames = new FrameTable((int)capacity, options.Policy switch
@@ -100,17 +101,21 @@ public sealed class Simulation
             default: _policy = _exactLru = new ExactLruPolicy(_m, nrMemcgs); break;
         }
         _reclaim = new MemcgReclaim(_m, _policy);
+        _node = new NodeReclaim(_m, _policy, _reclaim);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
 
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
+        _mglru?.OnlineMemcg(_m.Memcgs[0]);
         var rng = new Xoshiro256StarStar(options.Seed);
         int basePage = 0;
         foreach (var cg in scenario.Cgroups)
         {
             int index = _m.Memcgs.Count;
             long maxPages = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
-            var memcg = new MemCgroup(index, index + 1, "/" + cg.Name, maxPages, cg.Swappiness, new Lruvec(index, index, 0, 0));
+            var memcg = new MemCgroup(index, index + 1, "/" + cg.Name, maxPages, cg.Swappiness, new Lruvec(index, index, 0, 0),
+                Units.BytesToPages(cg.MinBytes), Units.BytesToPages(cg.LowBytes));
             _m.Memcgs.Add(memcg);
+            _mglru?.OnlineMemcg(memcg);
             foreach (var t in cg.Tasks)
             {
                 var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name };
@@ -264,7 +269,8 @@ public sealed class Simulation
     {
         var memcg = task.Memcg;
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
-        int f = AllocateFrame(memcg);
+        int f = AllocateFrame(task);
+        if (f < 0) return false;
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         _m.Spend(_m.Costs.FileReadNs + _m.Costs.PageCacheHitNs);
         uint flags = TakeFileShadow(v, memcg, 0, inFault: false);
@@ -288,11 +294,12 @@ public sealed class Simulation
         return _policy.Refault(shadow, memcg, 0, flags, inFault);
     }
 
-    private int AllocateFrame(MemCgroup memcg)
+    /// <summary>The page allocator (watermarks, kswapd, direct reclaim, OOM); -1 when the task was killed.</summary>
+    private int AllocateFrame(TaskRuntime task)
     {
-        int f = _m.Frames.Allocate(memcg.Index);
-        if (f < 0) throw new InvalidOperationException("The simulated node ran out of frames; the scenario needs global reclaim.");
-        memcg.Usage++;
+        int f = _node.AllocatePage(task.Memcg, task.Mm);
+        if (f < 0) return -1;
+        task.Memcg.Usage++;
         return f;
     }
 
@@ -307,7 +314,8 @@ public sealed class Simulation
         memcg.Count(VmEvent.PgFault);
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
         uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
-        int f = AllocateFrame(memcg);
+        int f = AllocateFrame(task);
+        if (f < 0) return false;
         if (task.Mm.Backend == MemoryBackend.FileMmap)
         {
             // The mapping's page-cache page is not resident (one mapper: resident means mapped): read it in.
@@ -412,6 +420,8 @@ public sealed class Simulation
                 SwapPages = cg.SwapUsage,
                 SimulatedMs = NowMs,
                 ReclaimCpuMs = _m.ReclaimNs / 1e6,
+                KswapdCpuMs = _m.KswapdNs / 1e6,
+                MemoryLowEvents = cg.LowEvents,
             });
         }
         return rows;

@@ -54,6 +54,10 @@ public sealed class ReclaimResult
     public long SwapPages { get; init; }
     /// <summary>Simulated wall time of the whole run, milliseconds.</summary>
     public double SimulatedMs { get; init; }
-    /// <summary>Simulated CPU time spent in reclaim (all memcgs), milliseconds.</summary>
+    /// <summary>Simulated CPU time the tasks spent in direct reclaim (all memcgs), milliseconds.</summary>
     public double ReclaimCpuMs { get; init; }
+    /// <summary>Simulated CPU time of kswapd (all memcgs), milliseconds.</summary>
+    public double KswapdCpuMs { get; init; }
+    /// <summary>memory.events low: global reclaim had to reclaim below memory.low.</summary>
+    public long MemoryLowEvents { get; init; }
 }

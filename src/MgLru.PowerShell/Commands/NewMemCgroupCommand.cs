@@ -21,6 +21,16 @@ public sealed class NewMemCgroupCommand : PSCmdlet
     [ValidateRange(4096L, long.MaxValue)]
     public long Limit { get; set; } = long.MaxValue;
 
+    /// <summary>memory.min in bytes: global reclaim never takes the memcg below it.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0L, long.MaxValue)]
+    public long Min { get; set; }
+
+    /// <summary>memory.low in bytes: global reclaim spares the memcg below it while others have memory to give.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0L, long.MaxValue)]
+    public long Low { get; set; }
+
     /// <summary>memory.swappiness (0..200); omit to use Invoke-Reclaim's -Swappiness.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, 200)]
@@ -29,6 +39,6 @@ public sealed class NewMemCgroupCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         int? swappiness = MyInvocation.BoundParameters.ContainsKey(nameof(Swappiness)) ? Swappiness : null;
-        WriteObject(new MemCgroup(Name, Limit, swappiness));
+        WriteObject(new MemCgroup(Name, Limit, swappiness, Min, Low));
     }
 }

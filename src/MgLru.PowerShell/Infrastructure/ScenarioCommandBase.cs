@@ -40,6 +40,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [Parameter]
     public SwitchParameter LookAround { get; set; } = true;
 
+    /// <summary>The node's memory in bytes (1GB style works); below what the memcgs use, kswapd and global reclaim run. Default: enough for every memcg up to its limit.</summary>
+    [Parameter]
+    [ValidateRange(1L << 20, 1L << 42)]
+    public long Memory { get; set; }
+
     /// <summary>Swap size in bytes (1GB style works). Default: no swap, as on a machine without swap.</summary>
     [Parameter]
     [ValidateRange(0L, 1L << 40)]
@@ -102,6 +107,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
                 LookAround = LookAround,
                 Swappiness = Swappiness,
                 SwapBytes = Swap,
+                MemoryBytes = Memory,
                 SwapDevice = SwapDevice,
                 MinTtlMs = MinTtl,
                 Seed = (ulong)Seed,

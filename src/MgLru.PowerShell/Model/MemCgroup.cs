@@ -11,8 +11,10 @@ public sealed class MemCgroup
 {
     private readonly List<TaskSpec> _tasks = new();
 
-    public MemCgroup(string name, long limitBytes, int? swappiness)
+    public MemCgroup(string name, long limitBytes, int? swappiness, long minBytes = 0, long lowBytes = 0)
     {
+        MinBytes = minBytes;
+        LowBytes = lowBytes;
         Name = name;
         LimitBytes = limitBytes;
         Swappiness = swappiness;
@@ -23,6 +25,12 @@ public sealed class MemCgroup
     /// <summary>memory.max in bytes; long.MaxValue means "max" (no limit).</summary>
     public long LimitBytes { get; }
 
+    /// <summary>memory.min in bytes.</summary>
+    public long MinBytes { get; }
+
+    /// <summary>memory.low in bytes.</summary>
+    public long LowBytes { get; }
+
     /// <summary>memory.swappiness; null inherits the run's -Swappiness.</summary>
     public int? Swappiness { get; }
 
@@ -30,7 +38,7 @@ public sealed class MemCgroup
 
     internal void AddTask(TaskSpec task) => _tasks.Add(task);
 
-    internal MemCgroupSpec ToSpec() => new(Name, LimitBytes, Swappiness, _tasks.ToArray());
+    internal MemCgroupSpec ToSpec() => new(Name, LimitBytes, Swappiness, _tasks.ToArray(), MinBytes, LowBytes);
 
     public override string ToString() => Name;
 }

@@ -13,10 +13,10 @@ namespace MgLru.Engine.Tests.Simulation;
 public sealed class PropertyTests
 {
     public sealed record Case(int Memcgs, int[] LimitPages, int[] RssPages, WorkloadKind[] Kinds, int Accesses,
-        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed, bool ExactLru)
+        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed, bool ExactLru, int NodePages)
     {
         public override string ToString() =>
-            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} lru={ExactLru}";
+            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} lru={ExactLru} node={NodePages}";
 
         /// <summary>lru_gen enabled 0 stands for the classic LRU.</summary>
         public ReclaimPolicy Policy => ExactLru ? ReclaimPolicy.Lru : Enabled == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru;
@@ -34,7 +34,8 @@ public sealed class PropertyTests
         from swap in Gen.Elements(0, 16, 64, 4096)
         from seed in Gen.Choose(0, int.MaxValue)
         from exactLru in Gen.Elements(false, false, false, true)
-        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed, exactLru);
+        from node in Gen.Elements(0, 0, 256, 320)
+        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed, exactLru, node);
 
     private static ScenarioSpec Build(Case c)
     {
@@ -50,6 +51,7 @@ public sealed class PropertyTests
             Swappiness = c.Swappiness,
             SwapBytes = c.SwapPages * Scenarios.Page,
             Seed = c.Seed,
+            MemoryBytes = c.NodePages * Scenarios.Page,
             CheckInvariants = true,
             TimeSliceAccesses = 97,
         });
@@ -74,6 +76,7 @@ public sealed class PropertyTests
                 // Cross-checks between counters kept in different places.
                 Assert.Equal(r.PgMajFault, r.PswpIn);
                 Assert.Equal(r.PgSteal, r.PswpOut); // anon only: every page reclaimed went to swap
+                Assert.Equal(r.PgScan, r.PgScanDirect + r.PgScanKswapd);
                 Assert.True(r.PgScan >= r.PgSteal);
                 Assert.True(r.ResidentPages <= c.LimitPages[i]);
                 Assert.True(r.ResidentPages + r.SwapPages <= c.RssPages[i]);

@@ -13,7 +13,11 @@ internal sealed partial class MglruPolicy
     /// lru_gen_shrink_lruvec / try_to_shrink_lruvec for memcg (non-root) reclaim at sc.Priority.
     /// Returns whether aging happened (the memcg LRU would rotate it to the young generation).
     /// </summary>
-    public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc) => TryToShrinkLruvec(memcg.Lruvec, sc);
+    /// <summary>lru_gen_shrink_lruvec (memcg reclaim): a memcg whose aging ran moves to the young memcg generation.</summary>
+    public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
+    {
+        if (TryToShrinkLruvec(memcg.Lruvec, sc) && _v614) RotateMemcg(memcg, MemcgLruYoung);
+    }
 
     public bool TryToShrinkLruvec(Lruvec l, ScanControl sc)
     {
@@ -30,7 +34,7 @@ internal sealed partial class MglruPolicy
             if (delta == 0) break;
             scanned += delta;
             if (scanned >= nrToScan) break;
-            if (!_v614 && ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
+            if (_v614 ? ShouldAbortScan(sc) : ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
         }
         return nrToScan < 0;
     }
@@ -51,6 +55,22 @@ internal sealed partial class MglruPolicy
     private long GetNrToScan61(Lruvec l, ScanControl sc, int swappiness)
     {
         long maxSeq = l.MaxSeq;
+        long nrToScan = 0;
+        bool needAging = NeedsAging61(l, swappiness, sc, ref nrToScan);
+        if (!needAging) return nrToScan;
+        int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
+        if (sc.Priority != DefPriority)
+        {
+            if (sc.Reclaimer == Reclaimer.Kswapd) return 0; // left to lru_gen_age_node
+            if (TryToIncMaxSeq(l, maxSeq, swappiness, false)) return nrToScan;
+        }
+        return l.MinSeq[baseType] + Lruvec.MinNrGens <= l.MaxSeq ? nrToScan : 0;
+    }
+
+    /// <summary>should_run_aging (6.1–6.13): age at two generations; at three, when young × 2 &gt; total or old × 4 &lt; total.</summary>
+    private bool NeedsAging61(Lruvec l, int swappiness, ScanControl sc, ref long nrToScan)
+    {
+        long maxSeq = l.MaxSeq;
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
         long old = 0, young = 0, total = 0;
         for (int type = baseType; type < 2; type++)
@@ -64,27 +84,28 @@ internal sealed partial class MglruPolicy
                 else if (seq + Lruvec.MinNrGens == maxSeq) old += size;
             }
         }
-        long nrToScan = total >> sc.Priority;
+        nrToScan = total >> sc.Priority;
         long baseMin = l.MinSeq[baseType];
-        bool needAging;
-        if (baseMin + Lruvec.MinNrGens > maxSeq) needAging = true;
-        else if (baseMin + Lruvec.MinNrGens < maxSeq) needAging = false;
-        else needAging = young * Lruvec.MinNrGens > total || old * (Lruvec.MinNrGens + 2) < total;
-        if (!needAging) return nrToScan;
-        if (sc.Priority != DefPriority)
-        {
-            if (sc.Reclaimer == Reclaimer.Kswapd) return 0;
-            if (TryToIncMaxSeq(l, maxSeq, swappiness, false)) return nrToScan;
-        }
-        return l.MinSeq[baseType] + Lruvec.MinNrGens <= l.MaxSeq ? nrToScan : 0;
+        if (baseMin + Lruvec.MinNrGens > maxSeq) return true;
+        if (baseMin + Lruvec.MinNrGens < maxSeq) return false;
+        return young * Lruvec.MinNrGens > total || old * (Lruvec.MinNrGens + 2) < total;
     }
 
-    /// <summary>should_abort_scan (6.1, non-kswapd): age each memcg at most once per call; don't over-swap.</summary>
-    private static bool ShouldAbortScan61(Lruvec l, long startMaxSeq, ScanControl sc, bool evictedAnon)
+    /// <summary>
+    /// should_abort_scan (6.1): direct reclaim ages each memcg at most once per call and doesn't over-swap;
+    /// root reclaim stops at its target (kswapd once the node is balanced).
+    /// </summary>
+    private bool ShouldAbortScan61(Lruvec l, long startMaxSeq, ScanControl sc, bool evictedAnon)
     {
-        if (l.MaxSeq - startMaxSeq > 1) return true;
-        if (sc.NrReclaimed >= sc.NrToReclaim && evictedAnon) return true;
-        return sc.CgroupReclaim ? false : sc.NrReclaimed >= sc.NrToReclaim;
+        if (sc.Reclaimer != Reclaimer.Kswapd)
+        {
+            if (l.MaxSeq - startMaxSeq > 1) return true;
+            if (sc.NrReclaimed >= sc.NrToReclaim && evictedAnon) return true;
+            if (sc.CgroupReclaim) return false;
+        }
+        else if (sc.NrReclaimed < sc.NrToReclaim) return false;
+        if (sc.Priority > DefPriority - 2) return false;
+        return _m.Frames.FreeFrames >= (sc.Reclaimer == Reclaimer.Kswapd ? _m.Watermarks.High : _m.Watermarks.Low);
     }
 
     /// <summary>

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+# Writes src/MgLru.PowerShell/en-US/MgLru.dll-Help.xml (MAML) from the cmdlet descriptions below.
+# Edit the descriptions here, run `python3 tools/help/mkhelp.py`, and commit both files; the xunit
+# HelpTests check that every parameter is documented and run every example.
+import html, re, sys
+NS='xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10"'
+def esc(s): return html.escape(s, quote=False)
+def para(t): return ''.join(f'<maml:para>{esc(p)}</maml:para>' for p in t.split('\n\n'))
+SIM=('InputObject','ReclaimSimulation','MgLru.PowerShell.Model.ReclaimSimulation',True,'named','True (ByValue)','The live simulation from Start-ReclaimSimulation.',None)
+def cmd(name, synopsis, desc, params, inputs, outputs, examples, related):
+    verb,noun=name.split('-')
+    o=[f'  <command:command {NS}>','    <command:details>',f'      <command:name>{name}</command:name>',f'      <command:verb>{verb}</command:verb>',f'      <command:noun>{noun}</command:noun>',f'      <maml:description>{para(synopsis)}</maml:description>','    </command:details>',f'    <maml:description>{para(desc)}</maml:description>','    <command:syntax>','      <command:syntaxItem>',f'        <maml:name>{name}</maml:name>']
+    for (pn,pt,pfull,req,pos,pipe,pd,dflt) in params:
+        val='' if pt=='SwitchParameter' else f'<command:parameterValue required="true">{pt}</command:parameterValue>'
+        o.append(f'        <command:parameter required="{str(req).lower()}" position="{pos}" pipelineInput="{pipe}"><maml:name>{pn}</maml:name>{val}</command:parameter>')
+    o+=['      </command:syntaxItem>','    </command:syntax>','    <command:parameters>']
+    for (pn,pt,pfull,req,pos,pipe,pd,dflt) in params:
+        o.append(f'      <command:parameter required="{str(req).lower()}" position="{pos}" pipelineInput="{pipe}">')
+        o.append(f'        <maml:name>{pn}</maml:name>')
+        o.append(f'        <maml:description>{para(pd)}</maml:description>')
+        o.append(f'        <command:parameterValue required="{"false" if pt=="SwitchParameter" else "true"}">{pt}</command:parameterValue>')
+        o.append(f'        <dev:type><maml:name>{pfull}</maml:name></dev:type>')
+        if dflt is not None: o.append(f'        <dev:defaultValue>{esc(dflt)}</dev:defaultValue>')
+        o.append('      </command:parameter>')
+    o+=['    </command:parameters>','    <command:inputTypes>']
+    for t,d in inputs: o.append(f'      <command:inputType><dev:type><maml:name>{t}</maml:name></dev:type><maml:description>{para(d)}</maml:description></command:inputType>')
+    o+=['    </command:inputTypes>','    <command:returnValues>']
+    for t,d in outputs: o.append(f'      <command:returnValue><dev:type><maml:name>{t}</maml:name></dev:type><maml:description>{para(d)}</maml:description></command:returnValue>')
+    o+=['    </command:returnValues>','    <command:examples>']
+    for i,(title,code,rem) in enumerate(examples,1):
+        o+=['      <command:example>',f'        <maml:title>Example {i}: {esc(title)}</maml:title>',f'        <dev:code>{esc(code)}</dev:code>',f'        <dev:remarks>{para(rem)}</dev:remarks>','      </command:example>']
+    o+=['    </command:examples>','    <maml:relatedLinks>']
+    for r in related: o.append(f'      <maml:navigationLink><maml:linkText>{r}</maml:linkText></maml:navigationLink>')
+    o+=['    </maml:relatedLinks>','  </command:command>']
+    return '\n'.join(o)+'\n'
+START='$sim = New-MemCgroup -Name web -Limit 16MB | Add-Task -Name kv -Rss 32MB -Accesses 100000 | Start-ReclaimSimulation -Swap 256MB'
+SCEN_PARAMS=[
+ ('InputObject','MemCgroup[]','MgLru.PowerShell.Model.MemCgroup[]',True,'named','True (ByValue)','The memcgs to simulate together, usually from Add-Task.',None),
+ ('Policy','ReclaimPolicy','MgLru.Engine.Scenario.ReclaimPolicy',False,'named','False','The reclaim policy: Mglru (the Multi-Gen LRU), Classic (the active/inactive lists per type with refault-distance activation, as with lru_gen enabled 0x0000) or Lru (one exact LRU list per memcg, every access moves the page to the head: a reference for cache simulators, not a kernel policy).','Mglru'),
+ ('KernelRules','KernelRules','MgLru.Engine.Scenario.KernelRules',False,'named','False','The kernel\'s MGLRU rules where versions differ: V6_1 (6.1.69 to 6.13) or V6_14 (6.14 and later).','V6_14'),
+ ('PageTableWalk','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Age by walking page tables (lru_gen enabled 0x0007) instead of rmap only (0x0001).',None),
+ ('LruGenEnabled','Int32','System.Int32',False,'named','False','The /sys/kernel/mm/lru_gen/enabled bits directly, 0 to 7 (0x1 core, 0x2 page-table walks, 0x4 non-leaf young). Overrides -PageTableWalk. 0 turns the Multi-Gen LRU off: the classic LRU (-Policy Classic).',None),
+ ('LookAround','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Look-around on the eviction path (lru_gen_look_around): when rmap finds a young PTE, the neighbouring PTEs of the same table are tested and their pages promoted. On by default; -LookAround:$false turns it off.','True'),
+ ('Memory','Int64','System.Int64',False,'named','False','The node\'s memory in bytes. When the memcgs together need more, free memory falls below the watermarks: kswapd reclaims in the background (its CPU time is reported apart, KswapdCpuMs), allocations reclaim directly, and the global OOM killer runs when nothing can be reclaimed. By default the node holds every memcg up to its limit, so only limits create pressure.','automatic'),
+ ('Swap','Int64','System.Int64',False,'named','False','Swap size in bytes. The default is no swap, as on a machine without swap.','0'),
+ ('SwapDevice','SwapDeviceKind','MgLru.Engine.Scenario.SwapDeviceKind',False,'named','False','Zram (compressed RAM) or Ssd.','Zram'),
+ ('Swappiness','Int32','System.Int32',False,'named','False','vm.swappiness, 0 to 200. A memcg\'s own -Swappiness wins.','60'),
+ ('MinTtl','Int32','System.Int32',False,'named','False','/sys/kernel/mm/lru_gen/min_ttl_ms (0 = off).','0'),
+ ('Seed','Int64','System.Int64',False,'named','False','Seed of every random choice; the same memcgs and seed give identical results.','1'),
+]
+NEW=[
+cmd('Start-ReclaimSimulation','Builds a live simulation of the memcgs it receives, without running it.',
+ 'Start-ReclaimSimulation takes the same memcgs and parameters as Invoke-Reclaim and returns the simulation before its first access. Drive it with Step-ReclaimSimulation, age or evict by hand with Invoke-LruGenCommand, and read its state with Get-LruGen and Get-MemCgroupStat at any point.',
+ SCEN_PARAMS,[('MgLru.PowerShell.Model.MemCgroup','The memcgs to simulate.')],[('MgLru.PowerShell.Model.ReclaimSimulation','The live simulation.')],
+ [('a simulation to drive step by step', START, 'Builds the simulation; nothing has run yet.'),
+  ('run half of it, then look at the generations', START+'\n$sim | Step-ReclaimSimulation -Accesses 60000 | ForEach-Object { $_.PgMajFault }\n$sim | Get-LruGen', 'Steps 60,000 accesses, prints the major faults so far and the lru_gen text.')],
+ ['Step-ReclaimSimulation','Invoke-LruGenCommand','Get-LruGen','Get-MemCgroupStat','Invoke-Reclaim']),
+cmd('Step-ReclaimSimulation','Advances a live simulation by a number of accesses.',
+ 'Step-ReclaimSimulation runs the simulation for -Accesses more accesses (tasks take turns in time slices), or to the end of every task\'s workload when -Accesses is omitted, and emits the result rows at that point, as Invoke-Reclaim does at the end. Stepping a finished simulation does nothing.',
+ [SIM,('Accesses','Int64','System.Int64',False,'0','False','How many accesses to run; omit it to run to the end.','all'),
+  ('PassThru','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit the simulation instead of its result rows.',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation to advance.')],[('MgLru.Engine.Stats.ReclaimResult','One row per memcg (default).'),('MgLru.PowerShell.Model.ReclaimSimulation','The simulation, with -PassThru.')],
+ [('step in slices and watch major faults grow', START+'\n1..4 | ForEach-Object { ($sim | Step-ReclaimSimulation -Accesses 25000).PgMajFault }', 'Prints the cumulative major faults after each quarter of the run.'),
+  ('run to the end', START+'\n$sim | Step-ReclaimSimulation | ForEach-Object { $_.PgSteal }', 'Runs what is left and prints the pages reclaimed.')],
+ ['Start-ReclaimSimulation','Get-LruGen']),
+cmd('Invoke-LruGenCommand','Writes aging and eviction commands to a simulation\'s /sys/kernel/debug/lru_gen.',
+ 'Invoke-LruGenCommand parses and runs lru_gen commands as the kernel\'s lru_gen_seq_write does. "+ memcg_id node_id max_gen_nr [swappiness [force_scan]]" runs the aging (a new generation, by page-table walk when walks are on; force_scan defaults to 1); "- memcg_id node_id min_gen_nr [swappiness [nr_to_reclaim]]" evicts generations up to min_gen_nr. Several commands may be separated by newlines, commas or semicolons.\n\nErrors carry the kernel\'s errno as their error id: EINVAL for malformed commands, an unknown memcg or node, a max_gen_nr above max_seq, or a min_gen_nr within the two youngest generations; EEXIST when aging did not create a generation (6.14 rules); ERANGE when aging without force_scan finds four generations already (6.1 rules). The commands after a failing one in the same write are not run.',
+ [SIM,('Command','String[]','System.String[]',True,'0','False','The writes; each may hold several commands.',None),
+  ('PassThru','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit the simulation afterwards.',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation to write to.')],[('MgLru.PowerShell.Model.ReclaimSimulation','The simulation, with -PassThru.')],
+ [('age memcg 2 on node 0', START+'\n$sim | Step-ReclaimSimulation -Accesses 10000 | ForEach-Object { $_.MaxSeq }\n$sim | Invoke-LruGenCommand \'+ 2 0 3\' -PassThru | Get-LruGen', 'Creates generation 4 of /web (memcg id 2) and prints lru_gen.'),
+  ('evict the oldest generation, and see an EINVAL', START+'\n$sim | Step-ReclaimSimulation -Accesses 10000 | ForEach-Object { $_.MaxSeq }\n$sim | Invoke-LruGenCommand \'- 2 0 1 60 100\'\n$sim | Invoke-LruGenCommand \'- 2 0 2\' -ErrorAction SilentlyContinue -ErrorVariable e\n$e[0].FullyQualifiedErrorId', 'Reclaims up to 100 pages from generations up to 1, then shows that max_seq - 1 cannot be evicted (EINVAL).')],
+ ['Get-LruGen','Start-ReclaimSimulation']),
+cmd('Get-LruGen','Reads a simulation\'s /sys/kernel/debug/lru_gen or lru_gen_full.',
+ 'Get-LruGen prints the generations of every memcg and node in the kernel\'s exact format (lru_gen_seq_show): "memcg ID PATH", " node N", then one line per generation with its sequence number, age in milliseconds and anon and file pages. With -Full it prints lru_gen_full, which adds per-tier refaulted (r), evicted (e) and protected (p) counters, the controller\'s averages (R, T) on max_seq, and the page-table-walk statistics. The 6.1 rule set prints the 6.1 format (blank marks, LOYNFA statistics); 6.14 prints x marks and TYFA.',
+ [SIM,('Full','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Print lru_gen_full.',None),
+  ('AsObject','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit one row per generation (MemcgId, MemcgPath, Node, Seq, AgeMs, AnonPages, FilePages, Active) instead of text.',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation to read.')],[('System.String','The debugfs text (default).'),('MgLru.Engine.Stats.LruGenRow','Rows, with -AsObject.')],
+ [('the lru_gen text after a run', START+'\n$sim | Step-ReclaimSimulation | ForEach-Object { $_.PgSteal }\n$sim | Get-LruGen', 'Prints the generations as /sys/kernel/debug/lru_gen would.'),
+  ('rows for a chart', START+'\n$sim | Step-ReclaimSimulation -PassThru | Get-LruGen -AsObject | Where-Object MemcgPath -eq \'/web\'', 'One row per generation of /web.')],
+ ['Start-ReclaimSimulation','Invoke-LruGenCommand','Get-MemCgroupStat']),
+cmd('Get-MemCgroupStat','Reads a memcg\'s memory.stat from a simulation.',
+ 'Get-MemCgroupStat prints the memcg\'s memory.stat as cgroup v2 does, "key value" per line, for the keys the simulator models: anon, file, the compat active/inactive sizes (generations max_seq and max_seq - 1 count as active), workingset_refault/activate/restore, pgscan and pgsteal with their kswapd/direct/khugepaged/proactive parts, pgfault, pgmajfault, pgrefill, pgactivate, pgdeactivate. Sizes are in bytes, events in pages.',
+ [SIM,('Name','String','System.String',True,'0','False','The memcg\'s name, or "/" for the root.',None),
+  ('AsObject','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit objects (Memcg, Key, Value) instead of text.',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation to read.')],[('System.String','memory.stat text (default).'),('MgLru.Engine.Stats.MemoryStatEntry','Objects, with -AsObject.')],
+ [('memory.stat of /web', START+'\n$sim | Step-ReclaimSimulation | ForEach-Object { $_.PgSteal }\n$sim | Get-MemCgroupStat web', 'Prints memory.stat after the run.'),
+  ('one counter as a number', START+'\n$sim | Step-ReclaimSimulation -Accesses 50000 | ForEach-Object { $_.PgFault }\n($sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq \'workingset_refault_anon\').Value', 'Reads workingset_refault_anon.')],
+ ['Get-LruGen','Start-ReclaimSimulation']),
+]
+NEW.insert(0, cmd('Invoke-Reclaim','Simulates the memcgs it receives under the Multi-Gen LRU and emits one result row per memcg.',
+ 'Invoke-Reclaim collects every memory cgroup from the pipeline and runs one simulation over all of them to the end: tasks take turns (time slices), page faults charge their memcg, and a charge beyond memory.max triggers direct reclaim in the faulting task (try_to_free_mem_cgroup_pages), priority 12 down to 0, through the MGLRU: aging (new generations, by rmap or by page-table walks), eviction of the oldest generation with tier protection by the PID controller, look-around, swap-out with shadow entries, and refault detection. When nothing can be reclaimed after 16 retries, the memcg\'s largest task is OOM-killed.\n\nEach row carries the kernel\'s counters named as in memory.stat (PgFault, PgMajFault, PswpIn, PswpOut, PgScan, PgSteal, PgRefill, PgActivate, Workingset*, OomKill) and the MGLRU state at the end (MaxSeq, MinSeqAnon, MinSeqFile). The same memcgs and -Seed give identical results. Runs longer than about a second show progress; Ctrl+C stops them.',
+ SCEN_PARAMS,[('MgLru.PowerShell.Model.MemCgroup','The memcgs to simulate.')],[('MgLru.Engine.Stats.ReclaimResult','One flat row per memcg, with scalar properties only.')],
+ [('the quickstart','New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 200000 | Invoke-Reclaim -PageTableWalk -Swap 1GB -Seed 1','A Zipf task twice the size of its memcg, swapping to zram, with page-table-walk aging.'),
+  ('rmap-only aging under the 6.1 rules','$cg = New-MemCgroup -Name db -Limit 32MB | Add-Task -Name q -Rss 48MB -Accesses 100000\n$cg | Invoke-Reclaim -LruGenEnabled 1 -KernelRules V6_1 -Swap 256MB | ForEach-Object { \'{0}: {1} major faults, {2} pages reclaimed\' -f $_.Memcg, $_.PgMajFault, $_.PgSteal }','Runs with lru_gen enabled 0x0001 and prints a one-line summary per memcg.')],
+ ['New-MemCgroup','Add-Task','Start-ReclaimSimulation','about_MgLru']))
+NEW.insert(0, cmd('Add-Task','Adds a task with its own memory and workload to a memory cgroup.',
+ 'Add-Task adds a task to the memcg it receives from the pipeline, and passes the memcg on, so several Add-Task stages chain. The task has one memory object of -Rss bytes: private anonymous memory (-Backend Anon, the default), a file read through a file descriptor (FileRead: every access is a read() of one page, which goes through the page cache and its fd-access tiers, with no mapping), or a file mapped shared and read through page tables (FileMmap).\n\nThe task first touches every page once, in order (the populate pass; -NoPopulate skips it), then makes -Accesses accesses drawn from -Workload: Sequential loops over the pages, Uniform picks any page, Zipf picks page ranks by a Zipf(-Alpha) law with the popular ranks scattered over the range. Anonymous accesses are stores (the simulated MMU sets the PTE\'s accessed and dirty bits); file accesses are reads. A page that is not present takes a page fault (or, for FileRead, a page-cache miss) that is charged to the memcg.',
+ [('InputObject','MemCgroup','MgLru.PowerShell.Model.MemCgroup',True,'named','True (ByValue)','The memcg that receives the task, usually from New-MemCgroup.',None),
+  ('Name','String','System.String',True,'0','False','The task\'s name.',None),
+  ('Workload','WorkloadKind','MgLru.Engine.Scenario.WorkloadKind',False,'named','False','The access pattern: Sequential, Uniform or Zipf.','Zipf'),
+  ('Alpha','Double','System.Double',False,'named','False','The Zipf exponent, 0.01 to 3. Larger values concentrate accesses on fewer pages.','0.9'),
+  ('Rss','Int64','System.Int64',True,'named','False','Size of the task\'s memory in bytes (rounded up to 4 KiB pages).',None),
+  ('Accesses','Int64','System.Int64',False,'named','False','Accesses drawn from the workload after the populate pass.','1000000'),
+  ('Backend','MemoryBackend','MgLru.Engine.Scenario.MemoryBackend',False,'named','False','Anon, FileRead (a file read through a descriptor: page cache, fd tiers, no mapping) or FileMmap (a shared file mapping read through page tables).','Anon'),
+  ('NoPopulate','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Skip the populate pass, so pages are first touched in workload order.',None)],
+ [('MgLru.PowerShell.Model.MemCgroup','The memcg to add the task to.')],[('MgLru.PowerShell.Model.MemCgroup','The same memcg, with the task added.')],
+ [('a Zipf key-value task','New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 200000','A task whose 128 MiB working set is twice its memcg\'s limit.'),
+  ('an anon service next to a file scanner','New-MemCgroup -Name app -Limit 32MB | Add-Task -Name hot -Rss 16MB -Alpha 1.2 | Add-Task -Name scan -Workload Sequential -Backend FileRead -Rss 256MB -NoPopulate -Accesses 65536','Add-Task passes the memcg on, so stages chain; the scanner reads a 256 MiB file once through its descriptor.')],
+ ['New-MemCgroup','Invoke-Reclaim']))
+NEW.insert(0, cmd('New-MemCgroup','Creates a memory cgroup with its memory.max, memory.min, memory.low and swappiness.',
+ 'New-MemCgroup creates a cgroup-v2 memory controller node, a child of the root cgroup, whose path is /Name. Its memory.max (-Limit) makes the memcg reclaim from its own LRU when a task\'s page fault would charge it beyond the limit, exactly as the kernel\'s try_charge does. memory.min (-Min) and memory.low (-Low) protect it from global reclaim (kswapd and direct reclaim when the node runs low, see Invoke-Reclaim -Memory): below memory.min it is never reclaimed; below memory.low the classic LRU spares it while other memcgs have memory to give, and the MGLRU defers it to its next visit.\n\nPipe the memcg to Add-Task to give it tasks, then to Invoke-Reclaim to simulate it. Sizes accept PowerShell\'s numeric suffixes: 64MB is 67108864 bytes.',
+ [('Name','String','System.String',True,'0','True (ByValue, ByPropertyName)','The memcg\'s name: letters, digits, \'.\', \'_\' and \'-\'. Its path is /Name.',None),
+  ('Limit','Int64','System.Int64',False,'1','True (ByPropertyName)','memory.max in bytes, at least 4096. Omit it for "max" (no limit).','max'),
+  ('Min','Int64','System.Int64',False,'named','True (ByPropertyName)','memory.min in bytes.','0'),
+  ('Low','Int64','System.Int64',False,'named','True (ByPropertyName)','memory.low in bytes.','0'),
+  ('Swappiness','Int32','System.Int32',False,'named','True (ByPropertyName)','memory.swappiness, 0 to 200. Omit it to use Invoke-Reclaim\'s -Swappiness (vm.swappiness).',None)],
+ [('System.String','Memcg names.')],[('MgLru.PowerShell.Model.MemCgroup','The new memcg, ready for Add-Task.')],
+ [('a memcg limited to 64 MiB','New-MemCgroup -Name web -Limit 64MB','Creates /web with memory.max = 67108864 bytes.'),
+  ('several memcgs from the pipeline, one protected','\'web\', \'batch\' | New-MemCgroup -Limit 256MB -Swappiness 100\nNew-MemCgroup -Name db -Min 128MB -Low 192MB','Creates two memcgs with the same limit and memory.swappiness, and one with memory.min and memory.low.')],
+ ['Add-Task','Invoke-Reclaim','about_MgLru']))
+
+order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Get-LruGen','Get-MemCgroupStat']
+NEW.sort(key=lambda b: order.index(re.search(r'<command:name>([A-Za-z-]+)<', b).group(1)) if re.search(r'<command:name>([A-Za-z-]+)<', b).group(1) in order else 99)
+out='<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'+''.join(NEW)+'</helpItems>\n'
+import os
+here=os.path.dirname(os.path.abspath(__file__))
+open(os.path.join(here,'..','..','src','MgLru.PowerShell','en-US','MgLru.dll-Help.xml'),'w').write(out)
