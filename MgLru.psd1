@@ -19,6 +19,7 @@
         'Invoke-LruGenCommand'
         'Get-LruGen'
         'Get-MemCgroupStat'
+        'Invoke-MemCgroupReclaim'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -92,3 +92,27 @@ $row.ResidentPages, $anonPages, ($anonBytes / 4096), (($active + $inactive) / 40
         Assert.Matches(header, stdout);
     }
 }
+
+public sealed class ProactiveReclaimTests
+{
+    private const string Start = "$sim = New-MemCgroup -Name web | Add-Task -Name kv -Rss 8MB -Accesses 0 | Start-ReclaimSimulation -Swap 64MB\n$null = $sim | Step-ReclaimSimulation\n";
+
+    [Fact]
+    public void Memory_reclaim_takes_the_amount_and_counts_it_as_proactive()
+    {
+        var (output, shell) = Ps.Run(Start + "$sim | Invoke-MemCgroupReclaim web 1MB\n($sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'pgsteal_proactive').Value");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var result = (MgLru.PowerShell.Model.ProactiveReclaimResult)output[0].BaseObject;
+        Assert.True(result.ReclaimedBytes >= 1 << 20);
+        Assert.Equal(result.ReclaimedBytes / 4096, System.Convert.ToInt64(output[1].BaseObject));
+    }
+
+    [Fact]
+    public void Memory_reclaim_that_cannot_make_progress_is_EAGAIN()
+    {
+        var (_, shell) = Ps.Run(Start + "$sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("EAGAIN,MgLru.PowerShell.Commands.InvokeMemCgroupReclaimCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+    }
+}

@@ -69,7 +69,7 @@ cmd('Invoke-LruGenCommand','Writes aging and eviction commands to a simulation\'
   ('PassThru','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit the simulation afterwards.',None)],
  [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation to write to.')],[('MgLru.PowerShell.Model.ReclaimSimulation','The simulation, with -PassThru.')],
  [('age memcg 2 on node 0', START+'\n$sim | Step-ReclaimSimulation -Accesses 10000 | ForEach-Object { $_.MaxSeq }\n$sim | Invoke-LruGenCommand \'+ 2 0 3\' -PassThru | Get-LruGen', 'Creates generation 4 of /web (memcg id 2) and prints lru_gen.'),
-  ('evict the oldest generation, and see an EINVAL', START+'\n$sim | Step-ReclaimSimulation -Accesses 10000 | ForEach-Object { $_.MaxSeq }\n$sim | Invoke-LruGenCommand \'- 2 0 1 60 100\'\n$sim | Invoke-LruGenCommand \'- 2 0 2\' -ErrorAction SilentlyContinue -ErrorVariable e\n$e[0].FullyQualifiedErrorId', 'Reclaims up to 100 pages from generations up to 1, then shows that max_seq - 1 cannot be evicted (EINVAL).')],
+  ('evict the oldest generation, and see an EINVAL', START+'\n$max = ($sim | Step-ReclaimSimulation -Accesses 10000).MaxSeq\n$sim | Invoke-LruGenCommand "- 2 0 $($max - 2) 60 100"\ntry { $sim | Invoke-LruGenCommand "- 2 0 $($max - 1)" -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }', 'Reclaims up to 100 pages from the generations up to max_seq - 2, then shows that max_seq - 1 cannot be evicted: EINVAL.')],
  ['Get-LruGen','Start-ReclaimSimulation']),
 cmd('Get-LruGen','Reads a simulation\'s /sys/kernel/debug/lru_gen or lru_gen_full.',
  'Get-LruGen prints the generations of every memcg and node in the kernel\'s exact format (lru_gen_seq_show): "memcg ID PATH", " node N", then one line per generation with its sequence number, age in milliseconds and anon and file pages. With -Full it prints lru_gen_full, which adds per-tier refaulted (r), evicted (e) and protected (p) counters, the controller\'s averages (R, T) on max_seq, and the page-table-walk statistics. The 6.1 rule set prints the 6.1 format (blank marks, LOYNFA statistics); 6.14 prints x marks and TYFA.',
@@ -120,7 +120,17 @@ NEW.insert(0, cmd('New-MemCgroup','Creates a memory cgroup with its memory.max, 
   ('several memcgs from the pipeline, one protected','\'web\', \'batch\' | New-MemCgroup -Limit 256MB -Swappiness 100\nNew-MemCgroup -Name db -Min 128MB -Low 192MB','Creates two memcgs with the same limit and memory.swappiness, and one with memory.min and memory.low.')],
  ['Add-Task','Invoke-Reclaim','about_MgLru']))
 
-order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Get-LruGen','Get-MemCgroupStat']
+NEW.append(cmd('Invoke-MemCgroupReclaim','Proactively reclaims memory from a memcg of a live simulation (memory.reclaim).',
+ 'Invoke-MemCgroupReclaim writes "<bytes> [swappiness=N|max]" to the memcg\'s memory.reclaim, as proactive reclaimers such as Senpai do: the kernel reclaims in batches of a quarter of what is left (at least 32 pages) through the memcg\'s LRU, counted in pgscan_proactive and pgsteal_proactive, and gives up with EAGAIN after 16 rounds that reclaimed nothing. A memcg\'s own memory.min and memory.low do not protect it from its own memory.reclaim.',
+ [SIM,('Name','String','System.String',True,'0','False','The memcg\'s name.',None),
+  ('Bytes','Int64','System.Int64',True,'1','False','How much to reclaim, in bytes.',None),
+  ('Swappiness','Int32','System.Int32',False,'named','False','swappiness= for this write, 0 to 200; omit it to use the memcg\'s.',None),
+  ('AnonOnly','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','swappiness=max: reclaim anonymous memory only (Multi-Gen LRU).',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation.')],[('MgLru.PowerShell.Model.ProactiveReclaimResult','Memcg, RequestedBytes and ReclaimedBytes.')],
+ [('reclaim 4 MiB from /web', START+'\n$sim | Step-ReclaimSimulation -Accesses 50000 | ForEach-Object { $_.ResidentPages }\n$sim | Invoke-MemCgroupReclaim web 4MB', 'Reclaims 1024 pages and reports what it got.'),
+  ('no anon allowed, then read the proactive counters', START+'\n$sim | Step-ReclaimSimulation -Accesses 50000 | ForEach-Object { $_.ResidentPages }\ntry { $sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }\n$sim | Get-MemCgroupStat web -AsObject | Where-Object Key -like \'*proactive\'', 'With swappiness 0 an anon-only memcg has nothing to give: the write fails with EAGAIN, and the counters show nothing was taken.')],
+ ['Start-ReclaimSimulation','Get-MemCgroupStat']))
+order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Invoke-MemCgroupReclaim','Get-LruGen','Get-MemCgroupStat']
 NEW.sort(key=lambda b: order.index(re.search(r'<command:name>([A-Za-z-]+)<', b).group(1)) if re.search(r'<command:name>([A-Za-z-]+)<', b).group(1) in order else 99)
 out='<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'+''.join(NEW)+'</helpItems>\n'
 import os

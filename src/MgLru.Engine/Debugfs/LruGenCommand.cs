@@ -4,10 +4,10 @@ using System.Globalization;
 
 namespace MgLru.Engine.Debugfs;
 
-/// <summary>A failed lru_gen debugfs write, carrying the errno the kernel returns (EINVAL, EEXIST, ERANGE, EINTR).</summary>
-public sealed class LruGenCommandException : Exception
+/// <summary>A failed write to a kernel interface file (lru_gen, memory.reclaim), carrying the errno the kernel returns (EINVAL, EEXIST, ERANGE, EAGAIN).</summary>
+public sealed class KernelWriteException : Exception
 {
-    public LruGenCommandException(string errno, string command, string message)
+    public KernelWriteException(string errno, string command, string message)
         : base($"{errno}: '{command}': {message}")
     {
         Errno = errno;
@@ -84,5 +84,5 @@ public readonly struct LruGenCommand
         return new LruGenCommand(op, (int)memcgId, node, seq, swappiness, opt, cmd);
     }
 
-    public static LruGenCommandException Invalid(string cmd, string why) => new("EINVAL", cmd.Trim(), why);
+    public static KernelWriteException Invalid(string cmd, string why) => new("EINVAL", cmd.Trim(), why);
 }

@@ -31,9 +31,9 @@ internal sealed class LruGenCommandRunner
 
     private void Run(LruGenCommand cmd, bool v614)
     {
-        if (cmd.Node != 0) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"node {cmd.Node} has no memory");
+        if (cmd.Node != 0) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"node {cmd.Node} has no memory");
         int index = cmd.MemcgId - 1;
-        if (index < 0 || index >= _m.Memcgs.Count) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"no memcg with id {cmd.MemcgId}");
+        if (index < 0 || index >= _m.Memcgs.Count) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"no memcg with id {cmd.MemcgId}");
         var memcg = _m.Memcgs[index];
         var l = memcg.Lruvec;
         // The debugfs scan_control: GFP_KERNEL, may write, unmap and swap; not cgroup reclaim.
@@ -41,7 +41,7 @@ internal sealed class LruGenCommandRunner
         int swappiness;
         if (cmd.Swappiness is int s)
         {
-            if (s > MglruPolicy.MaxSwappiness + 1) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"swappiness {s} is above 201");
+            if (s > MglruPolicy.MaxSwappiness + 1) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"swappiness {s} is above 201");
             swappiness = s;
         }
         else swappiness = _policy.GetSwappiness(memcg, _sc);
@@ -57,16 +57,16 @@ internal sealed class LruGenCommandRunner
         bool forceScan = cmd.Opt is not ulong opt || opt != 0; // opt defaults to -1: force the scan
         if (v614)
         {
-            if (cmd.Seq > maxSeq) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
+            if (cmd.Seq > maxSeq) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
             if (!_policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan))
-                throw new LruGenCommandException("EEXIST", cmd.Text.Trim(), "another aging already created this generation");
+                throw new KernelWriteException("EEXIST", cmd.Text.Trim(), "another aging already created this generation");
             return;
         }
         if (cmd.Seq < maxSeq) return;
-        if (cmd.Seq > maxSeq) throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
+        if (cmd.Seq > maxSeq) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
         if (!forceScan && l.MinSeq[baseType] + Lruvec.MaxNrGens - 1 <= l.MaxSeq)
-            throw new LruGenCommandException("ERANGE", cmd.Text.Trim(), "already at MAX_NR_GENS generations");
+            throw new KernelWriteException("ERANGE", cmd.Text.Trim(), "already at MAX_NR_GENS generations");
         _policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan);
     }
 
@@ -74,7 +74,7 @@ internal sealed class LruGenCommandRunner
     {
         ulong maxSeq = (ulong)l.MaxSeq;
         if (cmd.Seq + Lruvec.MinNrGens > maxSeq)
-            throw new LruGenCommandException("EINVAL", cmd.Text.Trim(), $"min_gen_nr {cmd.Seq} + 2 is above max_seq {maxSeq}: the two youngest generations can't be evicted");
+            throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"min_gen_nr {cmd.Seq} + 2 is above max_seq {maxSeq}: the two youngest generations can't be evicted");
         ulong nrToReclaim = cmd.Opt ?? ulong.MaxValue;
         _sc.NrToReclaim = nrToReclaim > long.MaxValue ? long.MaxValue : (long)nrToReclaim;
         while (true)

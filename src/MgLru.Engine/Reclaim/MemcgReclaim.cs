@@ -56,6 +56,25 @@ internal sealed class MemcgReclaim
     }
 
     /// <summary>
+    /// A write to memory.reclaim (memory_reclaim in mm/memcontrol.c): reclaim in batches of a quarter of
+    /// what is left (at least SWAP_CLUSTER_MAX) with MEMCG_RECLAIM_PROACTIVE until <paramref name="nrPages"/>
+    /// are reclaimed; false (EAGAIN) after MAX_RECLAIM_RETRIES rounds that reclaimed nothing.
+    /// </summary>
+    public bool ProactiveReclaim(MemCgroup memcg, long nrPages, int? swappiness, out long reclaimed)
+    {
+        reclaimed = 0;
+        int retries = MaxReclaimRetries;
+        while (reclaimed < nrPages)
+        {
+            long batch = Math.Max((nrPages - reclaimed) / 4, LruPolicy.SwapClusterMax);
+            long got = TryToFreeMemCgroupPages(memcg, Math.Min(batch, nrPages - reclaimed), Reclaimer.Proactive, swappiness);
+            reclaimed += got;
+            if (got == 0 && --retries == 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// do_try_to_free_pages: shrink the target (a memcg's lruvec, or the node for root reclaim) from
     /// sc.Priority down to 0 until enough is reclaimed. When a round reclaimed nothing because active lists
     /// were left alone or memory.low was honoured, retry once deactivating / breaching memory.low.

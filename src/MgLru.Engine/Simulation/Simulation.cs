@@ -439,13 +439,59 @@ public sealed class Simulation
     /// <summary>
     /// A write to /sys/kernel/debug/lru_gen: "+ memcg_id node_id max_gen_nr [swappiness [force_scan]]" ages,
     /// "- memcg_id node_id min_gen_nr [swappiness [nr_to_reclaim]]" evicts. Throws
-    /// <see cref="LruGenCommandException"/> with the kernel's errno on the first failing command.
+    /// <see cref="KernelWriteException"/> with the kernel's errno on the first failing command.
     /// </summary>
     public void WriteLruGen(string commands)
     {
         if (commands == null) throw new ArgumentNullException(nameof(commands));
-        if (_debugfs == null) throw new LruGenCommandException("EINVAL", commands.Trim(), "the Multi-Gen LRU is disabled (policy " + _m.Options.Policy + ")");
+        if (_debugfs == null) throw new KernelWriteException("EINVAL", commands.Trim(), "the Multi-Gen LRU is disabled (policy " + _m.Options.Policy + ")");
         _debugfs.Write(commands);
+    }
+
+    /// <summary>
+    /// A write to the memcg's memory.reclaim: "&lt;bytes&gt; [swappiness=&lt;0-200&gt;|swappiness=max]". Returns the
+    /// pages reclaimed; throws <see cref="KernelWriteException"/> with EINVAL for a malformed write and
+    /// EAGAIN when reclaim gave up before reaching the amount.
+    /// </summary>
+    public long WriteMemoryReclaim(string memcg, string text)
+    {
+        if (text == null) throw new ArgumentNullException(nameof(text));
+        var target = FindMemcg(memcg);
+        var fields = text.Split(new[] { ' ', '\t', '\n' }, StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 0 || fields.Length > 2) throw new KernelWriteException("EINVAL", text.Trim(), "expected '<bytes> [swappiness=<0-200>|swappiness=max]'");
+        if (!TryParseSize(fields[0], out long bytes)) throw new KernelWriteException("EINVAL", text.Trim(), $"'{fields[0]}' is not a size (bytes, with an optional K, M, G or T suffix)");
+        int? swappiness = null;
+        if (fields.Length == 2)
+        {
+            const string prefix = "swappiness=";
+            string value = fields[1].StartsWith(prefix, StringComparison.Ordinal) ? fields[1].Substring(prefix.Length) : "";
+            if (value == "max") swappiness = MglruPolicy.MaxSwappiness + 1;
+            else if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int sw) && sw <= MglruPolicy.MaxSwappiness) swappiness = sw;
+            else throw new KernelWriteException("EINVAL", text.Trim(), $"'{fields[1]}' is not swappiness=<0-200> or swappiness=max");
+        }
+        if (swappiness > MglruPolicy.MaxSwappiness && _mglru == null)
+            throw new KernelWriteException("EINVAL", text.Trim(), "swappiness=max needs the Multi-Gen LRU");
+        long pages = Units.BytesToPages(bytes);
+        bool done = _reclaim.ProactiveReclaim(target, pages, swappiness, out long reclaimed);
+        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+        if (!done) throw new KernelWriteException("EAGAIN", text.Trim(), $"reclaimed {reclaimed} of {pages} pages before giving up");
+        return reclaimed;
+    }
+
+    /// <summary>memparse: a number with an optional K/M/G/T (binary) suffix.</summary>
+    private static bool TryParseSize(string s, out long bytes)
+    {
+        bytes = 0;
+        int shift = 0;
+        char last = s.Length > 0 ? char.ToUpperInvariant(s[s.Length - 1]) : ' ';
+        if (last is 'K' or 'M' or 'G' or 'T')
+        {
+            shift = last switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 40 };
+            s = s.Substring(0, s.Length - 1);
+        }
+        if (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n > (long.MaxValue >> shift)) return false;
+        bytes = n << shift;
+        return true;
     }
 
     /// <summary>Whether /sys/kernel/debug/lru_gen describes anything: the MGLRU is the policy in use.</summary>

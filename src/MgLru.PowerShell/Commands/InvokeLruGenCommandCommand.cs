@@ -36,7 +36,7 @@ public sealed class InvokeLruGenCommandCommand : PSCmdlet
             {
                 InputObject.Engine.WriteLruGen(write);
             }
-            catch (LruGenCommandException e)
+            catch (KernelWriteException e)
             {
                 var category = e.Errno switch
                 {

@@ -32,14 +32,14 @@ public sealed class LruGenCommandTests
     public void Max_swappiness_is_accepted_only_by_the_newer_rules()
     {
         Assert.Equal(201, LruGenCommand.Parse("- 2 0 1 max", acceptMax: true).Swappiness);
-        Assert.Equal("EINVAL", Assert.Throws<LruGenCommandException>(() => LruGenCommand.Parse("- 2 0 1 max", acceptMax: false)).Errno);
+        Assert.Equal("EINVAL", Assert.Throws<KernelWriteException>(() => LruGenCommand.Parse("- 2 0 1 max", acceptMax: false)).Errno);
     }
 
     [Fact]
     public void Aging_above_max_seq_is_EINVAL_and_below_it_still_ages_from_max_seq()
     {
         var sim = Populated();
-        Assert.Equal("EINVAL", Assert.Throws<LruGenCommandException>(() => sim.WriteLruGen("+ 2 0 4")).Errno);
+        Assert.Equal("EINVAL", Assert.Throws<KernelWriteException>(() => sim.WriteLruGen("+ 2 0 4")).Errno);
         sim.WriteLruGen("+ 2 0 0"); // ≥6.14: max_gen_nr < max_seq still ages from the current max_seq
         Assert.Equal(4, sim.Results()[0].MaxSeq);
     }
@@ -50,7 +50,7 @@ public sealed class LruGenCommandTests
         var sim = Populated(KernelRules.V6_1);
         sim.WriteLruGen("+ 2 0 2");
         Assert.Equal(3, sim.Results()[0].MaxSeq);
-        Assert.Equal("ERANGE", Assert.Throws<LruGenCommandException>(() => sim.WriteLruGen("+ 2 0 3 60 0")).Errno);
+        Assert.Equal("ERANGE", Assert.Throws<KernelWriteException>(() => sim.WriteLruGen("+ 2 0 3 60 0")).Errno);
         sim.WriteLruGen("+ 2 0 3 60 1");
         Assert.Equal(4, sim.Results()[0].MaxSeq);
     }
@@ -59,7 +59,7 @@ public sealed class LruGenCommandTests
     public void Evicting_the_two_youngest_generations_is_EINVAL()
     {
         var sim = Populated();
-        Assert.Equal("EINVAL", Assert.Throws<LruGenCommandException>(() => sim.WriteLruGen("- 2 0 2")).Errno);
+        Assert.Equal("EINVAL", Assert.Throws<KernelWriteException>(() => sim.WriteLruGen("- 2 0 2")).Errno);
         sim.WriteLruGen("- 2 0 1"); // allowed: 1 + 2 <= 3
     }
 
@@ -87,7 +87,7 @@ public sealed class LruGenCommandTests
     public void A_failing_command_stops_the_write()
     {
         var sim = Populated();
-        Assert.Throws<LruGenCommandException>(() => sim.WriteLruGen("+ 2 0 3\n+ 2 0 99\n+ 2 0 4"));
+        Assert.Throws<KernelWriteException>(() => sim.WriteLruGen("+ 2 0 3\n+ 2 0 99\n+ 2 0 4"));
         Assert.Equal(4, sim.Results()[0].MaxSeq);
     }
 }
