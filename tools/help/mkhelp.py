@@ -103,6 +103,7 @@ NEW.insert(0, cmd('Add-Task','Adds a task with its own memory and workload to a 
   ('Rss','Int64','System.Int64',True,'named','False','Size of the task\'s memory in bytes (rounded up to 4 KiB pages).',None),
   ('Accesses','Int64','System.Int64',False,'named','False','Accesses drawn from the workload after the populate pass.','1000000'),
   ('Backend','MemoryBackend','MgLru.Engine.Scenario.MemoryBackend',False,'named','False','Anon, FileRead (a file read through a descriptor: page cache, fd tiers, no mapping) or FileMmap (a shared file mapping read through page tables).','Anon'),
+  ('WriteFraction','Double','System.Double',False,'named','False','Share of accesses that write, 0 to 1: stores to anonymous memory or a file mapping, write() for FileRead. Written file pages are dirty until the flushers write them back (every 5 s, or when reclaim finds only dirty pages).','1 for Anon, 0 for files'),
   ('NoPopulate','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Skip the populate pass, so pages are first touched in workload order.',None)],
  [('MgLru.PowerShell.Model.MemCgroup','The memcg to add the task to.')],[('MgLru.PowerShell.Model.MemCgroup','The same memcg, with the task added.')],
  [('a Zipf key-value task','New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 200000','A task whose 128 MiB working set is twice its memcg\'s limit.'),

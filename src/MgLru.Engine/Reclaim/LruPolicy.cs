@@ -42,6 +42,9 @@ internal abstract class LruPolicy
     /// <summary>Flags folio_add_lru gives a folio added inside a page fault (MGLRU: PG_active for recency).</summary>
     public virtual uint InFaultFlags => 0;
 
+    /// <summary>folio_rotate_reclaimable: writeback of a folio reclaim wanted ended; put it where reclaim looks next.</summary>
+    public abstract void RotateReclaimable(int frame);
+
     /// <summary>folio_mark_accessed: an access through a file descriptor to a cached page.</summary>
     public abstract void MarkAccessed(int frame);
 
@@ -99,6 +102,18 @@ internal abstract class LruPolicy
 
     /// <summary>Compat sizes in pages: active anon, inactive anon, active file, inactive file.</summary>
     public abstract (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg);
+
+    /// <summary>NR_FILE_DIRTY of a memcg (a scan of the frames: for memory.stat, not the hot path).</summary>
+    public long DirtyFilePages(MemCgroup memcg)
+    {
+        long n = 0;
+        for (int f = 0; f < _frames.Capacity; f++)
+        {
+            uint flags = _frames.Flags[f];
+            if ((flags & (PageFlags.InUse | PageFlags.SwapBacked | PageFlags.Dirty)) == (PageFlags.InUse | PageFlags.Dirty) && PageFlags.Memcg(flags) == memcg.Index) n++;
+        }
+        return n;
+    }
 
     /// <summary>Checks the policy's own invariants (list membership, sizes); throws InvariantViolationException.</summary>
     public abstract void CheckLists();
@@ -164,6 +179,24 @@ internal abstract class LruPolicy
                 if (verdict == FolioReference.Activate) Activate(f, memcg);
                 _frames.AddHead(keep, f);
                 continue;
+            }
+            if (PageFlags.Type(flags) == 1)
+            {
+                // try_to_unmap moves a dirty PTE's state to the folio; reclaim never writes file pages
+                // itself: a dirty one is marked PG_reclaim and kept for the flushers.
+                if (mappedAt >= 0 && (pt[mappedAt] & Pte.Dirty) != 0)
+                {
+                    pt[mappedAt] &= ~Pte.Dirty;
+                    flags |= PageFlags.Dirty;
+                }
+                if ((flags & PageFlags.Dirty) != 0)
+                {
+                    _frames.Flags[f] = flags | PageFlags.Reclaim;
+                    sc.UnqueuedDirty++;
+                    Activate(f, memcg);
+                    _frames.AddHead(keep, f);
+                    continue;
+                }
             }
 
             if (PageFlags.Type(flags) == 0)

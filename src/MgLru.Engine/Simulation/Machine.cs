@@ -41,6 +41,9 @@ internal sealed class Machine
     /// <summary>True while kswapd runs: its work is charged to <see cref="KswapdNs"/>.</summary>
     public bool InKswapd;
 
+    /// <summary>The flusher threads (set once the policy exists).</summary>
+    public Reclaim.Flusher? Flusher;
+
     /// <summary>pgdat->kswapd_failures.</summary>
     public int KswapdFailures;
 

@@ -102,6 +102,7 @@ public sealed class Simulation
         }
         _reclaim = new MemcgReclaim(_m, _policy);
         _node = new NodeReclaim(_m, _policy, _reclaim);
+        _m.Flusher = new Flusher(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
 
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
@@ -169,6 +170,7 @@ public sealed class Simulation
             task.Mm.NodeBitmap = ulong.MaxValue;
             long budget = Math.Min(slice, accesses - done);
             done += RunSlice(task, budget);
+            _m.Flusher!.Tick();
             if (progress != null)
             {
                 var p = Progress();
@@ -231,14 +233,16 @@ public sealed class Simulation
             uint pte = ptes[v];
             if (fileRead)
             {
-                // read(): a page-cache hit only marks the folio accessed; a miss reads it in.
+                // read()/write(): a page-cache hit only marks the folio accessed (and dirty); a miss reads it in.
                 if ((pte & Pte.Present) != 0)
                 {
                     _m.NowNs += _m.Costs.PageCacheHitNs;
-                    _policy.MarkAccessed(Pte.Frame(pte));
+                    int f = Pte.Frame(pte);
+                    if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
+                    _policy.MarkAccessed(f);
                     continue;
                 }
-                if (!ReadIntoPageCache(task, v)) break;
+                if (!ReadIntoPageCache(task, v, write)) break;
                 continue;
             }
             if ((pte & Pte.Present) != 0)
@@ -265,7 +269,7 @@ public sealed class Simulation
     /// filemap_read on a page-cache miss: charge, allocate, read from storage, add to the LRU (not in a
     /// fault, so not active: single-use pages land in the oldest generation), then folio_mark_accessed.
     /// </summary>
-    private bool ReadIntoPageCache(TaskRuntime task, int v)
+    private bool ReadIntoPageCache(TaskRuntime task, int v, bool write)
     {
         var memcg = task.Memcg;
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
@@ -274,7 +278,7 @@ public sealed class Simulation
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         _m.Spend(_m.Costs.FileReadNs + _m.Costs.PageCacheHitNs);
         uint flags = TakeFileShadow(v, memcg, 0, inFault: false);
-        _m.Frames.Flags[f] |= flags;
+        _m.Frames.Flags[f] |= flags | (write ? PageFlags.Dirty : 0);
         _m.Frames.Rmap[f] = v;
         _policy.AddNewFolio(f);
         _m.PageTables.Ptes[v] = Pte.MakePresent(f);
@@ -323,7 +327,8 @@ public sealed class Simulation
             memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
             _m.Spend(_m.Costs.MajorFaultNs + _m.Costs.FileReadNs);
             uint fileFlags = TakeFileShadow(v, memcg, _policy.InFaultFlags, inFault: true);
-            _m.Frames.Flags[f] |= fileFlags;
+            // A write fault on a shared mapping dirties the folio (fault_dirty_shared_page).
+            _m.Frames.Flags[f] |= fileFlags | (write ? PageFlags.Dirty : 0);
             _m.Frames.Rmap[f] = v;
             _policy.AddNewFolio(f);
             ptes[v] = Pte.MakePresent(f) | Pte.Young;
@@ -400,6 +405,8 @@ public sealed class Simulation
                 PgStealAnon = E(VmEvent.PgStealAnon),
                 PgStealFile = E(VmEvent.PgStealFile),
                 PgPgIn = E(VmEvent.PgPgIn),
+                PgPgOut = E(VmEvent.PgPgOut),
+                PgRotated = E(VmEvent.PgRotated),
                 PgRefill = E(VmEvent.PgRefill),
                 PgActivate = E(VmEvent.PgActivate),
                 PgDeactivate = E(VmEvent.PgDeactivate),

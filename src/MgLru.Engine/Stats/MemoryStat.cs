@@ -30,6 +30,7 @@ internal static class MemoryStat
     public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy)
     {
         var (activeAnon, inactiveAnon, activeFile, inactiveFile) = policy.LruSizes(memcg);
+        long dirtyFile = policy.DirtyFilePages(memcg);
         long P(long pages) => pages * Units.PageSize;
         long E(VmEvent e) => memcg.Events[(int)e];
         var list = new List<MemoryStatEntry>();
@@ -41,6 +42,7 @@ internal static class MemoryStat
         Add("inactive_file", P(inactiveFile));
         Add("active_file", P(activeFile));
         Add("unevictable", P(memcg.Lruvec.NrUnevictable));
+        Add("file_dirty", P(dirtyFile));
         Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));
         Add("workingset_refault_file", E(VmEvent.WorkingsetRefaultFile));
         Add("workingset_activate_anon", E(VmEvent.WorkingsetActivateAnon));

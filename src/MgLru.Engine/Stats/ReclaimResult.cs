@@ -32,6 +32,10 @@ public sealed class ReclaimResult
     public long PgStealFile { get; init; }
     /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
     public long PgPgIn { get; init; }
+    /// <summary>pgpgout: KiB of page cache written back.</summary>
+    public long PgPgOut { get; init; }
+    /// <summary>pgrotated: written-back folios reclaim asked for, rotated to be reclaimed next.</summary>
+    public long PgRotated { get; init; }
     public long PgRefill { get; init; }
     public long PgActivate { get; init; }
     public long PgDeactivate { get; init; }

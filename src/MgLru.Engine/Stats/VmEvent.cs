@@ -39,6 +39,8 @@ public enum VmEvent
     Accesses,
     /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
     PgPgIn,
+    /// <summary>pgpgout: KiB of page cache written back to storage.</summary>
+    PgPgOut,
     Count,
 }
 
@@ -55,7 +57,7 @@ public static class VmEventNames
         "workingset_refault_anon", "workingset_refault_file",
         "workingset_activate_anon", "workingset_activate_file",
         "workingset_restore_anon", "workingset_restore_file",
-        "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin",
+        "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin", "pgpgout",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

@@ -51,10 +51,11 @@ internal sealed class AccessGenerator
         long i = _issued++;
         if (i < _populate)
         {
-            write = true;
+            // The populate pass initialises anonymous memory with stores and reads files in.
+            write = _spec.Backend == MemoryBackend.Anon || _spec.WriteFraction >= 1.0;
             return (int)i;
         }
-        write = _writeThreshold == uint.MaxValue || (uint)(_rng.NextUInt64() >> 32) < _writeThreshold;
+        write = _writeThreshold == uint.MaxValue || (_writeThreshold != 0 && (uint)(_rng.NextUInt64() >> 32) < _writeThreshold);
         switch (_spec.Kind)
         {
             case WorkloadKind.Sequential:

@@ -46,6 +46,11 @@ public sealed class AddTaskCommand : PSCmdlet
     [Parameter]
     public MemoryBackend Backend { get; set; } = MemoryBackend.Anon;
 
+    /// <summary>Share of accesses that write, 0 to 1: stores, or write() for FileRead. Default: 1 for Anon, 0 for files.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double WriteFraction { get; set; } = -1;
+
     /// <summary>Skip the populate pass.</summary>
     [Parameter]
     public SwitchParameter NoPopulate { get; set; }
@@ -54,7 +59,8 @@ public sealed class AddTaskCommand : PSCmdlet
     {
         try
         {
-            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, backend: Backend);
+            double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
+            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
             InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses));
         }
         catch (ArgumentException e)

@@ -107,6 +107,18 @@ internal sealed partial class ClassicPolicy : LruPolicy
         return FolioReference.Reclaim;
     }
 
+    /// <summary>lru_move_tail: to the tail of the inactive list, to be reclaimed next.</summary>
+    public override void RotateReclaimable(int frame)
+    {
+        DelFolio(frame);
+        uint flags = _frames.Flags[frame] & ~PageFlags.Active;
+        _frames.Flags[frame] = flags | PageFlags.Lru;
+        int memcg = PageFlags.Memcg(flags);
+        int lru = LruOfFlags(flags);
+        _lruvecs[memcg].Size[lru]++;
+        _frames.AddTail(ListOf(memcg, lru), frame);
+    }
+
     /// <summary>inactive_is_low: inactive × int_sqrt(10 × GiB) &lt; active (ratio 1 below 1 GiB).</summary>
     public static bool InactiveIsLow(long inactive, long active)
     {

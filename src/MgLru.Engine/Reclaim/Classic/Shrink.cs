@@ -151,7 +151,10 @@ internal sealed partial class ClassicPolicy
         memcg.Count(file ? VmEvent.PgScanFile : VmEvent.PgScanAnon, scanned);
         if (scanned == 0) return 0;
         long pageoutBefore = memcg.Events[(int)VmEvent.PswpOut];
+        long unqueuedBefore = sc.UnqueuedDirty;
         long reclaimed = ShrinkFolioList(list, sc);
+        // Every page taken was dirty and not under writeback: the flushers are behind.
+        if (sc.UnqueuedDirty - unqueuedBefore == scanned) _m.Flusher?.WakeUp();
         long pageout = memcg.Events[(int)VmEvent.PswpOut] - pageoutBefore;
         MoveFoliosToLru(list);
         memcg.Count(StealEvent(sc), reclaimed);

@@ -51,6 +51,14 @@ internal sealed class ExactLruPolicy : LruPolicy
 
     public override void MarkAccessed(int frame) => Touch(frame);
 
+    /// <summary>Written back at reclaim's request: to the tail, evicted next.</summary>
+    public override void RotateReclaimable(int frame)
+    {
+        _frames.Unlink(frame);
+        _frames.Flags[frame] &= ~PageFlags.Active;
+        _frames.AddTail(ListOf(PageFlags.Memcg(_frames.Flags[frame])), frame);
+    }
+
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         int head = ListOf(memcg.Index);

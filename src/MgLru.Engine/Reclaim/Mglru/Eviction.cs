@@ -36,6 +36,8 @@ internal sealed partial class MglruPolicy
             if (scanned >= nrToScan) break;
             if (_v614 ? ShouldAbortScan(sc) : ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
         }
+        // Every file page taken from the coldest generation was dirty and not queued: wake the flushers.
+        if (sc.UnqueuedDirty != 0 && sc.UnqueuedDirty == sc.FileTaken) _m.Flusher?.WakeUp();
         return nrToScan < 0;
     }
 
@@ -261,7 +263,7 @@ internal sealed partial class MglruPolicy
             int f = _frames.Tail(head);
             scanned++;
             _m.SpendReclaim(_m.Costs.ScanFolioNs);
-            if (SortFolio(l, f, tierIdx)) sorted++;
+            if (SortFolio(l, f, tierIdx, sc)) sorted++;
             else
             {
                 IsolateFolio(f);
@@ -283,7 +285,7 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>sort_folio: move a folio that should not be evicted now; true when moved.</summary>
-    private bool SortFolio(Lruvec l, int f, int tierIdx)
+    private bool SortFolio(Lruvec l, int f, int tierIdx, ScanControl sc)
     {
         uint flags = _frames.Flags[f];
         int gen = PageFlags.Gen(flags);
@@ -327,7 +329,12 @@ internal sealed partial class MglruPolicy
             memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
             return true;
         }
-        // Waiting for writeback, or dirty file: rotate with PG_reclaim.
+        // Dirty file pages count towards waking the flushers; waiting for writeback, or dirty file: rotate with PG_reclaim.
+        if (type == Lruvec.File && (flags & PageFlags.Dirty) != 0)
+        {
+            sc.FileTaken++;
+            if ((flags & PageFlags.Writeback) == 0) sc.UnqueuedDirty++;
+        }
         if ((flags & PageFlags.Writeback) != 0 || (type == Lruvec.File && (flags & PageFlags.Dirty) != 0))
         {
             int newGen = FolioIncGen(l, f, true);

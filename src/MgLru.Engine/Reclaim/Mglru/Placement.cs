@@ -67,6 +67,14 @@ internal sealed partial class MglruPolicy
 
     public override void MarkAccessed(int frame) => IncRefs(frame);
 
+    /// <summary>lru_move_tail: off its generation and back at the tail of the oldest one (reclaiming placement).</summary>
+    public override void RotateReclaimable(int frame)
+    {
+        DelFolio(frame, false);
+        _frames.Flags[frame] &= ~PageFlags.Active;
+        AddFolio(frame, true);
+    }
+
     protected override void PutBack(int frame) => AddFolio(frame, false);
 
     public void AddFolio(int frame, bool reclaiming)
