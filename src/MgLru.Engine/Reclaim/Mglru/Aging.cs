@@ -48,6 +48,7 @@ internal sealed partial class MglruPolicy
     /// <summary>inc_max_seq: make room (inc_min_seq) for types whose window is full, then open a new generation.</summary>
     public bool IncMaxSeq(Lruvec l, long seq, int swappiness)
     {
+        if (swappiness == 0 || swappiness > MaxSwappiness) l.SingleTypePeriod = true;
         while (true)
         {
             if (seq != l.MaxSeq) return false;
@@ -108,6 +109,7 @@ internal sealed partial class MglruPolicy
     /// </summary>
     public bool TryToIncMinSeq(Lruvec l, int swappiness)
     {
+        if (swappiness == 0 || swappiness > MaxSwappiness) l.SingleTypePeriod = true;
         long minAnon = l.MinSeq[Lruvec.Anon], minFile = l.MinSeq[Lruvec.File];
         bool advanced = false;
         for (int type = 0; type < 2; type++)

@@ -1,6 +1,7 @@
 using MgLru.Engine.Cgroup;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
+using MgLru.Engine.Simulation;
 using MgLru.Engine.Stats;
 
 namespace MgLru.Engine.Reclaim.Mglru;
@@ -272,6 +273,9 @@ internal sealed partial class MglruPolicy
             }
             if (--remaining == 0 || isolated >= MinLruBatch) break;
         }
+        // Invariants 8 and 9: only the oldest generation, never the two youngest, about one batch per call.
+        if (_m.Options.CheckInvariants && (l.MinSeq[type] + Lruvec.MinNrGens > l.MaxSeq || isolated > MinLruBatch))
+            throw new InvariantViolationException(isolated > MinLruBatch ? 9 : 8, $"scan_folios isolated {isolated} pages from seq {l.MinSeq[type]} with max_seq {l.MaxSeq}.");
         memcg.Count(sc.Reclaimer switch
         {
             Reclaimer.Kswapd => VmEvent.PgScanKswapd,

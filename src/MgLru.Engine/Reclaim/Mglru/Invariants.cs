@@ -24,6 +24,14 @@ internal sealed partial class MglruPolicy
             }
             if (l.MaxSeq < l.CheckedMaxSeq || l.MinSeq[0] < l.CheckedMinSeq[0] || l.MinSeq[1] < l.CheckedMinSeq[1])
                 throw new InvariantViolationException(2, $"memcg {memcg.Path}: a sequence decreased (max {l.CheckedMaxSeq}→{l.MaxSeq}, min {l.CheckedMinSeq[0]},{l.CheckedMinSeq[1]}→{l.MinSeq[0]},{l.MinSeq[1]}).");
+            // Invariant 3: while both types stayed evictable, ≥6.14 keeps the min_seqs within one generation;
+            // 6.1 keeps anon's at or below file's.
+            if (!l.SingleTypePeriod)
+            {
+                long gap = l.MinSeq[0] - l.MinSeq[1];
+                if (_v614 ? System.Math.Abs(gap) > 1 : gap > 0)
+                    throw new InvariantViolationException(3, $"memcg {memcg.Path}: min_seq anon {l.MinSeq[0]} and file {l.MinSeq[1]} drifted apart.");
+            }
             l.CheckedMaxSeq = l.MaxSeq;
             l.CheckedMinSeq[0] = l.MinSeq[0];
             l.CheckedMinSeq[1] = l.MinSeq[1];

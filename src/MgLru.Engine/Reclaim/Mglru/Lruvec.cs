@@ -67,6 +67,9 @@ internal sealed class Lruvec
     /// <summary>mm_state.stats[0] (NR_HIST_GENS = 1: accumulates over the whole run), indexed by <see cref="MmStat"/>.</summary>
     public readonly long[] MmStats = new long[(int)MmStat.Count];
 
+    /// <summary>Reclaim or aging ran with only one type evictable (swappiness 0 or "max"): the min_seqs may drift apart (invariant 3).</summary>
+    internal bool SingleTypePeriod;
+
     // Last values the invariant checker saw (invariant 2: sequences never decrease).
     internal long CheckedMaxSeq;
     internal readonly long[] CheckedMinSeq = new long[2];

@@ -12,7 +12,7 @@ internal sealed partial class MglruPolicy
 {
     private const int MemcgNrGens = 3;
     private const int MemcgNrBins = 8;
-    private const int MemcgLruNop = 0, MemcgLruHead = 1, MemcgLruTail = 2, MemcgLruOld = 3, MemcgLruYoung = 4;
+    internal const int MemcgLruNop = 0, MemcgLruHead = 1, MemcgLruTail = 2, MemcgLruOld = 3, MemcgLruYoung = 4;
 
     /// <summary>pgdat->memcg_lru: seq, nr_memcgs[gen] and fifo[gen][bin].</summary>
     private long _memcgLruSeq;
@@ -42,7 +42,7 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>lru_gen_rotate_memcg: HEAD/TAIL stay in the generation, OLD/YOUNG move; a random bin each time.</summary>
-    private void RotateMemcg(MemCgroup memcg, int op)
+    internal void RotateMemcg(MemCgroup memcg, int op)
     {
         int bin = (int)_m.Random.NextUInt32(MemcgNrBins);
         int old = memcg.LruGen, gen = old, seg = 0;
