@@ -100,7 +100,7 @@ $a, $b | Invoke-Reclaim");
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
         var lines = stdout.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
-        Assert.Matches(@"^Memcg\s+Accesses\s+PgFault\s+PgMajFault\s+PgScan\s+PgSteal\s+Refaults\s+OomKill\s+Gens\s+Sim\(ms\)\s+Reclaim\(ms\)$", lines[0]);
+        Assert.Matches(@"^Memcg\s+Policy\s+Accesses\s+PgFault\s+PgMajFault\s+PgScan\s+PgSteal\s+Refaults\s+OomKill\s+Gens\s+Sim\(ms\)\s+Reclaim\(ms\)$", lines[0]);
         Assert.StartsWith("-----", lines[1]);
         Assert.StartsWith("web", lines[2]);
         Assert.False(stdout.Contains('\u001b'), "VT escape sequences in redirected output");
