@@ -61,6 +61,24 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public void Build_script_parses()
+    {
+        Parser.ParseFile(Path.Combine(Ps.RepoRoot, "build.ps1"), out _, out ParseError[] errors);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void The_first_pipeline_runs_in_the_script_host()
+    {
+        var (stdout, stderr, code) = Ps.RunInHost(
+            "New-MemCgroup -Name web -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 128MB -Accesses 2000000 | Invoke-Reclaim -PageTableWalk -Seed 1");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        // No swap: the task is OOM-killed at the 16,385th fault; the row says so.
+        Assert.Matches(@"web\s+Mglru\s+16385\s+16385\s+0\s+0\s+0\s+0\s+1\s", stdout);
+    }
+
+    [Fact]
     public void Pester_has_one_file_per_exported_cmdlet()
     {
         var files = Directory.GetFiles(Path.Combine(Ps.RepoRoot, "tests", "pester"), "*.Tests.ps1").Select(Path.GetFileName).OrderBy(f => f);
