@@ -64,6 +64,9 @@ internal sealed class MemCgroup
 
     public readonly long[] Events = new long[(int)VmEvent.Count];
 
+    /// <summary>lru_gen_mm_list: the mms whose owner is this memcg, in the order they joined.</summary>
+    public readonly System.Collections.Generic.List<Mm.MmStruct> MmList = new();
+
     /// <summary>The memcg's lruvec on node 0.</summary>
     public Lruvec Lruvec { get; }
 

@@ -145,7 +145,7 @@ internal abstract class LruPolicy
     /// <summary>ptep_clear_young for the single mapping of a folio, at the cost of one rmap walk.</summary>
     protected bool TestAndClearYoung(int vpage)
     {
-        _m.SpendReclaim(_m.Costs.RmapWalkNs);
+        _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
         var pt = _m.PageTables.Ptes;
         uint pte = pt[vpage];
         if ((pte & Pte.Young) == 0) return false;
@@ -213,7 +213,7 @@ internal abstract class LruPolicy
                     mm.SwapEntries++;
                 }
                 memcg.Count(VmEvent.PswpOut);
-                _m.SpendReclaim(swap!.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs);
+                _m.SpendReclaim(swap!.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs, CostCategory.SwapOut);
                 swap.SetShadow(slot, Eviction(f));
                 memcg.SwapUsage++;
             }
@@ -226,7 +226,7 @@ internal abstract class LruPolicy
             }
             memcg.Usage--;
             _frames.Free(f);
-            _m.SpendReclaim(_m.Costs.FreePageNs);
+            _m.SpendReclaim(_m.Costs.FreePageNs, CostCategory.Free);
             reclaimed++;
         }
         _frames.SpliceHead(keep, list);

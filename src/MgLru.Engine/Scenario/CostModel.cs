@@ -35,6 +35,8 @@ public sealed class CostModel
     public int PteVisitNs { get; init; } = 4;
     /// <summary>Visiting one PMD entry in a page-table walk.</summary>
     public int PmdVisitNs { get; init; } = 10;
+    /// <summary>One Bloom-filter test.</summary>
+    public int BloomTestNs { get; init; } = 5;
     /// <summary>Freeing a reclaimed page (uncharge, free to buddy).</summary>
     public int FreePageNs { get; init; } = 150;
 }

@@ -65,8 +65,12 @@ internal sealed class Machine
 
     public void Spend(long ns) => NowNs += ns;
 
-    public void SpendReclaim(long ns)
+    /// <summary>Reclaim CPU time (direct and kswapd) by category, nanoseconds.</summary>
+    public readonly long[] ReclaimNsByCategory = new long[(int)CostCategory.Count];
+
+    public void SpendReclaim(long ns, CostCategory category)
     {
+        ReclaimNsByCategory[(int)category] += ns;
         if (InKswapd)
         {
             KswapdNs += ns;

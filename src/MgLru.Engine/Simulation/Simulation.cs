@@ -124,6 +124,7 @@ public sealed class Simulation
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
                     pageTables.TableOwner[table] = mm.Id;
                 _m.Mms.Add(mm);
+                memcg.MmList.Add(mm); // lru_gen_add_mm
                 var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, rng.NextUInt64());
                 _tasks.Add(new TaskRuntime(mm, generator, memcg));
                 _totalAccesses += generator.Total;

@@ -41,6 +41,15 @@ public enum VmEvent
     PgPgIn,
     /// <summary>pgpgout: KiB of page cache written back to storage.</summary>
     PgPgOut,
+    // Page-table-walk statistics of the simulator (not kernel counters; lru_gen_full shows TYFA).
+    WalkMms,
+    WalkMmsSkipped,
+    WalkPtes,
+    WalkYoungPtes,
+    WalkPmdsSkippedNonleaf,
+    WalkPmdsSkippedBloom,
+    WalkPteTables,
+    LookAroundPromotions,
     Count,
 }
 
@@ -58,6 +67,8 @@ public static class VmEventNames
         "workingset_activate_anon", "workingset_activate_file",
         "workingset_restore_anon", "workingset_restore_file",
         "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin", "pgpgout",
+        "mglru_walk_mms", "mglru_walk_mms_skipped", "mglru_walk_ptes", "mglru_walk_young_ptes",
+        "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

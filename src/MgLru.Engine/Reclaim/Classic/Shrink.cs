@@ -3,6 +3,8 @@ using MgLru.Engine.Cgroup;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Stats;
 
+using MgLru.Engine.Simulation;
+
 namespace MgLru.Engine.Reclaim.Classic;
 
 // Reclaim from the active/inactive lists (mm/vmscan.c prepare_scan_control, get_scan_count,
@@ -137,7 +139,7 @@ internal sealed partial class ClassicPolicy
             DelFolio(f);
             _frames.AddHead(list, f);
             taken++;
-            _m.SpendReclaim(_m.Costs.ScanFolioNs);
+            _m.SpendReclaim(_m.Costs.ScanFolioNs, CostCategory.Scan);
         }
         return taken;
     }

@@ -1,6 +1,8 @@
 using MgLru.Engine.Memory;
 using MgLru.Engine.Stats;
 
+using MgLru.Engine.Simulation;
+
 namespace MgLru.Engine.Reclaim.Mglru;
 
 // Aging: creating a new generation (mm/vmscan.c should_run_aging, try_to_inc_max_seq,
@@ -93,7 +95,7 @@ internal sealed partial class MglruPolicy
                 // Don't count the workingset being lazily promoted; 6.1 counts protection only in sort_folio.
                 if (_v614 && refs + (workingset ? 1 : 0) != (1 << LruRefsWidth) + 1)
                     l.Protected[type * Lruvec.MaxNrTiers + TierFromRefs(refs, workingset)]++;
-                _m.SpendReclaim(_m.Costs.ScanFolioNs);
+                _m.SpendReclaim(_m.Costs.ScanFolioNs, CostCategory.Scan);
                 if (--remaining == 0) return false;
             }
         }

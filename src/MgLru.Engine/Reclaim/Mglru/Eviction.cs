@@ -263,7 +263,7 @@ internal sealed partial class MglruPolicy
         {
             int f = _frames.Tail(head);
             scanned++;
-            _m.SpendReclaim(_m.Costs.ScanFolioNs);
+            _m.SpendReclaim(_m.Costs.ScanFolioNs, CostCategory.Scan);
             if (SortFolio(l, f, tierIdx, sc)) sorted++;
             else
             {

@@ -3,6 +3,8 @@ using MgLru.Engine.Mm;
 using MgLru.Engine.Scenario;
 using MgLru.Engine.Stats;
 
+using MgLru.Engine.Simulation;
+
 namespace MgLru.Engine.Reclaim.Mglru;
 
 // Look-around (mm/vmscan.c lru_gen_look_around): when the rmap walk of an evicted folio finds its PTE
@@ -42,10 +44,10 @@ internal sealed partial class MglruPolicy
         }
         int newGen = Lruvec.GenFromSeq(l.MaxSeq);
         int window = end - start;
-        _m.SpendReclaim((long)window * _m.Costs.PteVisitNs);
+        _m.SpendReclaim((long)window * _m.Costs.PteVisitNs, CostCategory.LookAround);
         // 6.1 walks the window in two passes: collect, then activate or update in place.
         var promote = _lookAroundBatch;
-        int nPromote = 0;
+        int nPromote = 0, young = 0, promotedNow = 0;
         for (int v = start; v < end; v++)
         {
             if (v == vpage) continue;
@@ -59,13 +61,17 @@ internal sealed partial class MglruPolicy
             // isolated neighbours and marks them referenced.
             if (_v614 && oldGen < 0) continue;
             ptes[v] = pte & ~Pte.Young;
+            young++;
             if (_v614)
             {
-                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) Activate(f, l);
+                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { Activate(f, l); promotedNow++; }
             }
             else if (oldGen < 0) _frames.Flags[f] = flags | PageFlags.Referenced;
             else if (oldGen != newGen) promote[nPromote++] = f;
         }
+        // Feedback from rmap to the page-table walkers: a dense window's PTE table joins the Bloom filter.
+        if ((young + 1) * 8 >= window) LookAroundFeedback(l, vpage / Units.PtesPerTable);
+        _m.Memcgs[l.Memcg].Count(VmEvent.LookAroundPromotions, nPromote + promotedNow);
         if (_v614) return;
         if (nPromote < PagevecSize)
         {

@@ -64,6 +64,12 @@ internal sealed class Lruvec
     /// <summary>mm_state.seq: the last completed mm-list iteration.</summary>
     public long MmStateSeq = MinNrGens;
 
+    /// <summary>mm_state.filters[2]: null until the first walker allocates them (a missing filter passes everything).</summary>
+    public readonly BloomFilter?[] Filters = new BloomFilter?[2];
+
+    /// <summary>An mm joined the memcg's list since the last iteration (mm_state.tail reset): the next walker force-scans.</summary>
+    public bool MmsAddedSinceIteration = true;
+
     /// <summary>mm_state.stats[0] (NR_HIST_GENS = 1: accumulates over the whole run), indexed by <see cref="MmStat"/>.</summary>
     public readonly long[] MmStats = new long[(int)MmStat.Count];
 
