@@ -20,6 +20,7 @@
         'Get-LruGen'
         'Get-MemCgroupStat'
         'Invoke-MemCgroupReclaim'
+        'New-ReclaimCostModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -46,6 +46,7 @@ SCEN_PARAMS=[
  ('SwapDevice','SwapDeviceKind','MgLru.Engine.Scenario.SwapDeviceKind',False,'named','False','Zram (compressed RAM) or Ssd.','Zram'),
  ('Swappiness','Int32','System.Int32',False,'named','False','vm.swappiness, 0 to 200. A memcg\'s own -Swappiness wins.','60'),
  ('MinTtl','Int32','System.Int32',False,'named','False','/sys/kernel/mm/lru_gen/min_ttl_ms (0 = off).','0'),
+ ('CostModel','CostModel','MgLru.Engine.Scenario.CostModel',False,'named','False','Nanoseconds per operation (New-ReclaimCostModel): they drive the simulated clock, so ages, min_ttl, throughput (OpsPerSecond) and the reclaim CPU profile (Profile*Pct) follow from them.','the defaults of New-ReclaimCostModel'),
  ('Seed','Int64','System.Int64',False,'named','False','Seed of every random choice; the same memcgs and seed give identical results.','1'),
 ]
 NEW=[
@@ -131,7 +132,29 @@ NEW.append(cmd('Invoke-MemCgroupReclaim','Proactively reclaims memory from a mem
  [('reclaim 4 MiB from /web', START+'\n$sim | Step-ReclaimSimulation -Accesses 50000 | ForEach-Object { $_.ResidentPages }\n$sim | Invoke-MemCgroupReclaim web 4MB', 'Reclaims 1024 pages and reports what it got.'),
   ('no anon allowed, then read the proactive counters', START+'\n$sim | Step-ReclaimSimulation -Accesses 50000 | ForEach-Object { $_.ResidentPages }\ntry { $sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }\n$sim | Get-MemCgroupStat web -AsObject | Where-Object Key -like \'*proactive\'', 'With swappiness 0 an anon-only memcg has nothing to give: the write fails with EAGAIN, and the counters show nothing was taken.')],
  ['Start-ReclaimSimulation','Get-MemCgroupStat']))
-order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Invoke-MemCgroupReclaim','Get-LruGen','Get-MemCgroupStat']
+NEW.append(cmd('New-ReclaimCostModel','Creates the cost model: nanoseconds per simulated operation.',
+ 'New-ReclaimCostModel returns the cost model Invoke-Reclaim and Start-ReclaimSimulation take with -CostModel. The costs drive the simulated clock: tasks spend AccessNs per hit and fault costs per miss, and direct reclaim runs on the faulting task\'s clock, so generation ages, min_ttl, OpsPerSecond and ReclaimCpuMs all follow from them; kswapd\'s time is kept apart. Reclaim CPU is also sorted into a profile (ProfileRmapPct, ProfileWalkPct, ProfileLookAroundPct, ProfileScanPct, ProfileSwapOutPct, ProfileFreePct), the simulated counterpart of a kswapd perf profile. Every value has a default: pass only what to change.',
+ [
+  ('AccessNs','Int32','System.Int32',False,'named','False','A load or store that hits a resident page (TLB and cache effects averaged).','100'),
+  ('MinorFaultNs','Int32','System.Int32',False,'named','False','A minor fault: the first touch of an anonymous page (zero-fill).','1500'),
+  ('MajorFaultNs','Int32','System.Int32',False,'named','False','Fault-path overhead of a major fault, before the device read.','3000'),
+  ('ZramReadNs','Int32','System.Int32',False,'named','False','Swap-in of one page from zram (lz4 decompression).','2000'),
+  ('ZramWriteNs','Int32','System.Int32',False,'named','False','Swap-out of one page to zram (lz4 compression): the "real work" of reclaim in a kswapd profile.','5000'),
+  ('SsdReadNs','Int32','System.Int32',False,'named','False','Swap-in of one page from an SSD.','80000'),
+  ('SsdWriteNs','Int32','System.Int32',False,'named','False','CPU to submit a swap-out write to an SSD.','2000'),
+  ('PageCacheHitNs','Int32','System.Int32',False,'named','False','read() of one page that is in the page cache (syscall and copy).','400'),
+  ('FileReadNs','Int32','System.Int32',False,'named','False','Reading one page of a file from storage.','80000'),
+  ('ScanFolioNs','Int32','System.Int32',False,'named','False','Sorting or isolating one folio on an LRU list.','60'),
+  ('RmapWalkNs','Int32','System.Int32',False,'named','False','One rmap walk per mapping visited (folio_referenced, try_to_unmap: page_vma_mapped_walk).','400'),
+  ('PteVisitNs','Int32','System.Int32',False,'named','False','Visiting one PTE in a page-table walk or look-around.','4'),
+  ('PmdVisitNs','Int32','System.Int32',False,'named','False','Visiting one PMD entry in a page-table walk.','10'),
+  ('BloomTestNs','Int32','System.Int32',False,'named','False','One Bloom-filter test.','5'),
+  ('FreePageNs','Int32','System.Int32',False,'named','False','Freeing a reclaimed page (uncharge, return to the allocator).','150')],
+ [],[('MgLru.Engine.Scenario.CostModel','The cost model.')],
+ [('the defaults','New-ReclaimCostModel','Shows every cost with its default.'),
+  ('a slower compressor, and its effect on the profile','$slow = New-ReclaimCostModel -ZramWriteNs 20000\nNew-MemCgroup -Name kv -Limit 16MB | Add-Task -Name kv -Rss 32MB -Accesses 100000 | Invoke-Reclaim -Swap 256MB -CostModel $slow | ForEach-Object { \'{0:N1} % of reclaim CPU compressing\' -f $_.ProfileSwapOutPct }','Makes zram compression four times dearer and prints its share of reclaim CPU.')],
+ ['Invoke-Reclaim','Start-ReclaimSimulation']))
+order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Invoke-MemCgroupReclaim','Get-LruGen','Get-MemCgroupStat','New-ReclaimCostModel']
 NEW.sort(key=lambda b: order.index(re.search(r'<command:name>([A-Za-z-]+)<', b).group(1)) if re.search(r'<command:name>([A-Za-z-]+)<', b).group(1) in order else 99)
 out='<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'+''.join(NEW)+'</helpItems>\n'
 import os

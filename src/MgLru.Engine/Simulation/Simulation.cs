@@ -373,6 +373,11 @@ public sealed class Simulation
     {
         var o = _m.Options;
         var rows = new List<ReclaimResult>();
+        var byCategory = _m.ReclaimNsByCategory;
+        long reclaimTotal = 0;
+        foreach (long ns in byCategory) reclaimTotal += ns;
+        double Pct(CostCategory c) => reclaimTotal == 0 ? 0 : 100.0 * byCategory[(int)c] / reclaimTotal;
+        double seconds = _m.NowNs / 1e9;
         for (int i = 1; i < _m.Memcgs.Count; i++)
         {
             var cg = _m.Memcgs[i];
@@ -430,6 +435,21 @@ public sealed class Simulation
                 ReclaimCpuMs = _m.ReclaimNs / 1e6,
                 KswapdCpuMs = _m.KswapdNs / 1e6,
                 MemoryLowEvents = cg.LowEvents,
+                OpsPerSecond = seconds > 0 ? accesses / seconds : 0,
+                WalkMms = E(VmEvent.WalkMms),
+                WalkMmsSkipped = E(VmEvent.WalkMmsSkipped),
+                WalkPteTables = E(VmEvent.WalkPteTables),
+                WalkPtes = E(VmEvent.WalkPtes),
+                WalkYoungPtes = E(VmEvent.WalkYoungPtes),
+                WalkPmdsSkippedNonleaf = E(VmEvent.WalkPmdsSkippedNonleaf),
+                WalkPmdsSkippedBloom = E(VmEvent.WalkPmdsSkippedBloom),
+                LookAroundPromotions = E(VmEvent.LookAroundPromotions),
+                ProfileRmapPct = Pct(CostCategory.Rmap),
+                ProfileWalkPct = Pct(CostCategory.PageTableWalk),
+                ProfileLookAroundPct = Pct(CostCategory.LookAround),
+                ProfileScanPct = Pct(CostCategory.Scan),
+                ProfileSwapOutPct = Pct(CostCategory.SwapOut),
+                ProfileFreePct = Pct(CostCategory.Free),
             });
         }
         return rows;

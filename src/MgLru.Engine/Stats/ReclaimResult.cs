@@ -64,4 +64,24 @@ public sealed class ReclaimResult
     public double KswapdCpuMs { get; init; }
     /// <summary>memory.events low: global reclaim had to reclaim below memory.low.</summary>
     public long MemoryLowEvents { get; init; }
+    /// <summary>Accesses of this memcg's tasks per simulated second: the workload's throughput.</summary>
+    public double OpsPerSecond { get; init; }
+
+    // Page-table walks of this memcg's lruvec.
+    public long WalkMms { get; init; }
+    public long WalkMmsSkipped { get; init; }
+    public long WalkPteTables { get; init; }
+    public long WalkPtes { get; init; }
+    public long WalkYoungPtes { get; init; }
+    public long WalkPmdsSkippedNonleaf { get; init; }
+    public long WalkPmdsSkippedBloom { get; init; }
+    public long LookAroundPromotions { get; init; }
+
+    // Where reclaim CPU (direct and kswapd, whole machine) went, in percent: a kswapd-style profile.
+    public double ProfileRmapPct { get; init; }
+    public double ProfileWalkPct { get; init; }
+    public double ProfileLookAroundPct { get; init; }
+    public double ProfileScanPct { get; init; }
+    public double ProfileSwapOutPct { get; init; }
+    public double ProfileFreePct { get; init; }
 }

@@ -64,6 +64,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int MinTtl { get; set; }
 
+    /// <summary>The cost model from New-ReclaimCostModel; default: its documented defaults.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public CostModel CostModel { get; set; } = CostModel.Default;
+
     /// <summary>Seed of every random choice; the same seed gives identical results.</summary>
     [Parameter]
     [ValidateRange(0L, long.MaxValue)]
@@ -108,6 +113,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
                 Swappiness = Swappiness,
                 SwapBytes = Swap,
                 MemoryBytes = Memory,
+                Costs = CostModel,
                 SwapDevice = SwapDevice,
                 MinTtlMs = MinTtl,
                 Seed = (ulong)Seed,

@@ -1,0 +1,49 @@
+using MgLru.Engine.Scenario;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Simulation;
+
+public sealed class CostModelTests
+{
+    private static Stats.ReclaimResult Run(CostModel costs, int enabled = 1)
+    {
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf), 2048 * Scenarios.Page, 20_000);
+        var cg = new MemCgroupSpec("t", 1024 * Scenarios.Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { SwapBytes = 1 << 24, Costs = costs, LruGenEnabled = enabled }));
+        sim.Run();
+        return sim.Results()[0];
+    }
+
+    [Fact]
+    public void Costs_move_the_clock_but_not_the_decisions_when_no_time_based_rule_is_on()
+    {
+        // Without min_ttl, nothing the kernel decides depends on time: counters are equal, time is not.
+        var a = Run(CostModel.Default);
+        var b = Run(new CostModel { ZramWriteNs = 50_000 });
+        Assert.Equal(a.PgSteal, b.PgSteal);
+        Assert.Equal(a.PgMajFault, b.PgMajFault);
+        Assert.True(b.SimulatedMs > a.SimulatedMs);
+        Assert.True(b.ProfileSwapOutPct > a.ProfileSwapOutPct);
+        Assert.True(b.OpsPerSecond < a.OpsPerSecond);
+    }
+
+    [Fact]
+    public void The_profile_adds_up_to_100_percent()
+    {
+        var r = Run(CostModel.Default, 7);
+        double sum = r.ProfileRmapPct + r.ProfileWalkPct + r.ProfileLookAroundPct + r.ProfileScanPct + r.ProfileSwapOutPct + r.ProfileFreePct;
+        Assert.InRange(sum, 99.999, 100.001);
+        Assert.True(r.ProfileWalkPct > 0);
+    }
+
+    [Fact]
+    public void Simulated_time_is_the_sum_of_the_costs_on_the_tasks_path()
+    {
+        // 100 pages, no pressure: 100 minor faults and 1000 hits.
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Uniform), 100 * Scenarios.Page, 1000);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { task }) }, new RunOptions()));
+        sim.Run();
+        var c = CostModel.Default;
+        Assert.Equal((100L * c.MinorFaultNs + 1000L * c.AccessNs) / 1e6, sim.NowMs, 9);
+    }
+}
