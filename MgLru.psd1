@@ -21,6 +21,7 @@
         'Get-MemCgroupStat'
         'Invoke-MemCgroupReclaim'
         'New-ReclaimCostModel'
+        'Move-Task'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

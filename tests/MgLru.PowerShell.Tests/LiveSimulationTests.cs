@@ -116,3 +116,33 @@ public sealed class ProactiveReclaimTests
         Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
     }
 }
+
+public sealed class MoveTaskTests
+{
+    [Fact]
+    public void A_scheduled_move_splits_the_charges()
+    {
+        var (output, shell) = Ps.Run(@"
+$b = New-MemCgroup -Name b
+$a = New-MemCgroup -Name a | Add-Task -Name t -Rss 400KB -Accesses 100 -NoPopulate -Workload Sequential -MoveTo $b -At 0.5
+$a, $b | Invoke-Reclaim | ForEach-Object { $_.ResidentPages }");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        Assert.Equal(new long[] { 50, 50 }, output.Select(o => (long)o.BaseObject));
+    }
+
+    [Fact]
+    public void Moving_to_a_memcg_outside_the_scenario_is_refused()
+    {
+        var (_, shell) = Ps.Run("$b = New-MemCgroup -Name b; New-MemCgroup -Name a | Add-Task -Name t -Rss 1MB -MoveTo $b | Invoke-Reclaim");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("'b'", error.Exception.Message);
+    }
+
+    [Fact]
+    public void A_live_move_of_an_unknown_task_is_ObjectNotFound()
+    {
+        var (_, shell) = Ps.Run("$sim = New-MemCgroup -Name a | Add-Task -Name t -Rss 1MB | Start-ReclaimSimulation; $sim | Move-Task nobody a");
+        Assert.Equal("TaskOrMemCgroupNotFound,MgLru.PowerShell.Commands.MoveTaskCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+    }
+}

@@ -104,6 +104,8 @@ NEW.insert(0, cmd('Add-Task','Adds a task with its own memory and workload to a 
   ('Rss','Int64','System.Int64',True,'named','False','Size of the task\'s memory in bytes (rounded up to 4 KiB pages).',None),
   ('Accesses','Int64','System.Int64',False,'named','False','Accesses drawn from the workload after the populate pass.','1000000'),
   ('Backend','MemoryBackend','MgLru.Engine.Scenario.MemoryBackend',False,'named','False','Anon, FileRead (a file read through a descriptor: page cache, fd tiers, no mapping) or FileMmap (a shared file mapping read through page tables).','Anon'),
+  ('MoveTo','MemCgroup','MgLru.PowerShell.Model.MemCgroup',False,'named','False','Move the task to this memcg during the run (pipe that memcg to Invoke-Reclaim too): its mm leaves the old memcg\'s mm list for the new one (lru_gen_migrate_mm) and new pages are charged to the new memcg; pages already charged stay behind, and the new memcg\'s page-table walkers leave them alone.',None),
+  ('At','Double','System.Double',False,'named','False','When to move: the fraction of the task\'s accesses (populate pass included) done by then, 0 to 1.','0.5'),
   ('WriteFraction','Double','System.Double',False,'named','False','Share of accesses that write, 0 to 1: stores to anonymous memory or a file mapping, write() for FileRead. Written file pages are dirty until the flushers write them back (every 5 s, or when reclaim finds only dirty pages).','1 for Anon, 0 for files'),
   ('NoPopulate','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Skip the populate pass, so pages are first touched in workload order.',None)],
  [('MgLru.PowerShell.Model.MemCgroup','The memcg to add the task to.')],[('MgLru.PowerShell.Model.MemCgroup','The same memcg, with the task added.')],
@@ -154,7 +156,16 @@ NEW.append(cmd('New-ReclaimCostModel','Creates the cost model: nanoseconds per s
  [('the defaults','New-ReclaimCostModel','Shows every cost with its default.'),
   ('a slower compressor, and its effect on the profile','$slow = New-ReclaimCostModel -ZramWriteNs 20000\nNew-MemCgroup -Name kv -Limit 16MB | Add-Task -Name kv -Rss 32MB -Accesses 100000 | Invoke-Reclaim -Swap 256MB -CostModel $slow | ForEach-Object { \'{0:N1} % of reclaim CPU compressing\' -f $_.ProfileSwapOutPct }','Makes zram compression four times dearer and prints its share of reclaim CPU.')],
  ['Invoke-Reclaim','Start-ReclaimSimulation']))
-order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Invoke-MemCgroupReclaim','Get-LruGen','Get-MemCgroupStat','New-ReclaimCostModel']
+NEW.append(cmd('Move-Task','Moves a task of a live simulation to another memcg.',
+ 'Move-Task does what writing a pid to another cgroup\'s cgroup.procs does to memory: the task\'s mm leaves the old memcg\'s mm list and joins the new one (lru_gen_migrate_mm), and its new pages are charged to the new memcg. Pages already charged stay with the old memcg: the new memcg\'s page-table walkers see them as misplaced and leave them young, and only the old memcg\'s reclaim (through rmap) can promote or evict them. To move a task at a set point of a run instead, use Add-Task -MoveTo -At.',
+ [SIM,('Name','String','System.String',True,'0','False','The task\'s name.',None),
+  ('Destination','String','System.String',True,'1','False','The memcg to move it to.',None),
+  ('PassThru','SwitchParameter','System.Management.Automation.SwitchParameter',False,'named','False','Emit the simulation afterwards.',None)],
+ [('MgLru.PowerShell.Model.ReclaimSimulation','The simulation.')],[('MgLru.PowerShell.Model.ReclaimSimulation','The simulation, with -PassThru.')],
+ [('move a task halfway', '$a = New-MemCgroup -Name a | Add-Task -Name t -Rss 8MB -Accesses 4000\n$b = New-MemCgroup -Name b\n$sim = $a, $b | Start-ReclaimSimulation -Swap 64MB\n$null = $sim | Step-ReclaimSimulation -Accesses 3000\n$sim | Move-Task t b\n$sim | Step-ReclaimSimulation | ForEach-Object { \'{0}: {1} pages\' -f $_.Memcg, $_.ResidentPages }', 'The pages faulted before the move stay in /a; the rest are charged to /b.'),
+  ('the same move, scheduled', '$b = New-MemCgroup -Name b\n$a = New-MemCgroup -Name a | Add-Task -Name t -Rss 8MB -Accesses 4000 -MoveTo $b -At 0.5\n$a, $b | Invoke-Reclaim -Swap 64MB | ForEach-Object { \'{0}: {1} pages\' -f $_.Memcg, $_.ResidentPages }', 'Add-Task -MoveTo -At moves the task when half of its accesses are done.')],
+ ['Add-Task','Start-ReclaimSimulation']))
+order=['New-MemCgroup','Add-Task','Invoke-Reclaim','Start-ReclaimSimulation','Step-ReclaimSimulation','Invoke-LruGenCommand','Invoke-MemCgroupReclaim','Get-LruGen','Get-MemCgroupStat','New-ReclaimCostModel','Move-Task']
 NEW.sort(key=lambda b: order.index(re.search(r'<command:name>([A-Za-z-]+)<', b).group(1)) if re.search(r'<command:name>([A-Za-z-]+)<', b).group(1) in order else 99)
 out='<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'+''.join(NEW)+'</helpItems>\n'
 import os

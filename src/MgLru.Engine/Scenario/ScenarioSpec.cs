@@ -14,6 +14,10 @@ public sealed class ScenarioSpec
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cg in cgroups)
             if (!names.Add(cg.Name)) throw new ArgumentException($"Two memcgs are named '{cg.Name}'.", nameof(cgroups));
+        foreach (var cg in cgroups)
+            foreach (var t in cg.Tasks)
+                if (t.MoveTo != null && !names.Contains(t.MoveTo))
+                    throw new ArgumentException($"Task '{t.Name}' moves to memcg '{t.MoveTo}', which is not in the scenario.", nameof(cgroups));
         if (cgroups.Count > MaxCgroups) throw new ArgumentException($"At most {MaxCgroups} memcgs are supported.", nameof(cgroups));
         options.Validate();
     }

@@ -5,8 +5,12 @@ namespace MgLru.Engine.Scenario;
 /// <summary>A task (process with its own mm) and what it does. Immutable.</summary>
 public sealed class TaskSpec
 {
-    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses)
+    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5)
     {
+        if (moveTo != null && string.IsNullOrWhiteSpace(moveTo)) throw new ArgumentException("The memcg to move to needs a name.", nameof(moveTo));
+        if (!(moveAt >= 0 && moveAt <= 1)) throw new ArgumentOutOfRangeException(nameof(moveAt), moveAt, "The move point is a fraction of the task's accesses, in [0, 1].");
+        MoveTo = moveTo;
+        MoveAt = moveAt;
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A task needs a name.", nameof(name));
         if (rssBytes < Units.PageSize) throw new ArgumentOutOfRangeException(nameof(rssBytes), rssBytes, "A task needs at least one page (4096 bytes).");
         if (accesses < 0) throw new ArgumentOutOfRangeException(nameof(accesses), accesses, "Accesses cannot be negative.");
@@ -26,4 +30,10 @@ public sealed class TaskSpec
     public long Accesses { get; }
 
     public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>Move the task to this memcg (by name) during the run; null keeps it where it is.</summary>
+    public string? MoveTo { get; }
+
+    /// <summary>When to move: the fraction of the task's accesses (populate pass included) done by then.</summary>
+    public double MoveAt { get; }
 }

@@ -41,17 +41,24 @@ public sealed class Simulation
 
     private sealed class TaskRuntime
     {
-        public TaskRuntime(MmStruct mm, AccessGenerator generator, MemCgroup memcg)
+        public TaskRuntime(string name, MmStruct mm, AccessGenerator generator, MemCgroup memcg, MemCgroup? moveTo, long moveAtAccess)
         {
+            Name = name;
             Mm = mm;
             Generator = generator;
             Memcg = memcg;
+            MoveTo = moveTo;
+            MoveAtAccess = moveAtAccess;
         }
 
+        public string Name { get; }
         public MmStruct Mm { get; }
         public AccessGenerator Generator { get; }
         /// <summary>The memcg new pages are charged to.</summary>
-        public MemCgroup Memcg { get; }
+        public MemCgroup Memcg { get; set; }
+        /// <summary>A scheduled move to another memcg, and the access count at which it happens.</summary>
+        public MemCgroup? MoveTo { get; set; }
+        public long MoveAtAccess { get; }
     }
 
     private Simulation(ScenarioSpec scenario)
@@ -126,18 +133,32 @@ public sealed class Simulation
                 _m.Mms.Add(mm);
                 memcg.MmList.Add(mm); // lru_gen_add_mm
                 var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, rng.NextUInt64());
-                _tasks.Add(new TaskRuntime(mm, generator, memcg));
+                _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total)));
                 _totalAccesses += generator.Total;
                 basePage += PageTables.AlignUp(t.Pages);
             }
         }
     }
 
+    /// <summary>Resolves the scheduled moves once every memcg exists.</summary>
+    private void ScheduleMoves()
+    {
+        int i = 0;
+        foreach (var cg in _scenario.Cgroups)
+            foreach (var t in cg.Tasks)
+            {
+                if (t.MoveTo != null) _tasks[i].MoveTo = FindMemcg(t.MoveTo);
+                i++;
+            }
+    }
+
     /// <summary>Builds the simulated machine for a scenario (validates it first).</summary>
     public static Simulation Create(ScenarioSpec scenario)
     {
         if (scenario == null) throw new ArgumentNullException(nameof(scenario));
-        return new Simulation(scenario);
+        var sim = new Simulation(scenario);
+        sim.ScheduleMoves();
+        return sim;
     }
 
     public ScenarioSpec Scenario => _scenario;
@@ -170,6 +191,17 @@ public sealed class Simulation
             // context_switch → lru_gen_use_mm: the mm may have touched memory on every node.
             task.Mm.NodeBitmap = ulong.MaxValue;
             long budget = Math.Min(slice, accesses - done);
+            if (task.MoveTo != null)
+            {
+                // Stop the slice exactly where the task is to be moved.
+                long untilMove = task.MoveAtAccess - task.Generator.Issued;
+                if (untilMove <= 0)
+                {
+                    MigrateTask(task, task.MoveTo);
+                    task.MoveTo = null;
+                }
+                else budget = Math.Min(budget, untilMove);
+            }
             done += RunSlice(task, budget);
             _m.Flusher!.Tick();
             if (progress != null)
@@ -563,6 +595,35 @@ public sealed class Simulation
         foreach (var cg in _m.Memcgs)
             if (cg.Path == path) return cg;
         throw new ArgumentException($"No memcg named '{name}'.", nameof(name));
+    }
+
+    /// <summary>
+    /// Moves a task to another memcg now (cgroup.procs write → mem_cgroup_attach → lru_gen_migrate_mm):
+    /// its mm leaves the old memcg's mm list and joins the new one, and its new pages are charged to the
+    /// new memcg; pages already charged stay with the old one.
+    /// </summary>
+    public void MoveTask(string task, string memcg)
+    {
+        var target = FindMemcg(memcg);
+        foreach (var t in _tasks)
+            if (t.Name == task)
+            {
+                if (t.Mm.Exited) throw new InvalidOperationException($"Task '{task}' has exited.");
+                MigrateTask(t, target);
+                return;
+            }
+        throw new ArgumentException($"No task named '{task}'.", nameof(task));
+    }
+
+    private void MigrateTask(TaskRuntime task, MemCgroup target)
+    {
+        if (task.Memcg == target) return;
+        var mm = task.Mm;
+        _m.Memcgs[mm.OwnerMemcg].MmList.Remove(mm); // lru_gen_del_mm
+        target.MmList.Add(mm);                       // lru_gen_add_mm
+        target.Lruvec.MmsAddedSinceIteration = true;
+        mm.OwnerMemcg = target.Index;
+        task.Memcg = target;
     }
 
     /// <summary>The memcgs as the kernel numbers them: (id, path), root first.</summary>

@@ -51,6 +51,15 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateRange(0.0, 1.0)]
     public double WriteFraction { get; set; } = -1;
 
+    /// <summary>Move the task to this memcg during the run (it must be simulated too); its charged pages stay behind.</summary>
+    [Parameter]
+    public MemCgroup? MoveTo { get; set; }
+
+    /// <summary>When to move, as the fraction of the task's accesses (populate pass included) done by then.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double At { get; set; } = 0.5;
+
     /// <summary>Skip the populate pass.</summary>
     [Parameter]
     public SwitchParameter NoPopulate { get; set; }
@@ -61,7 +70,7 @@ public sealed class AddTaskCommand : PSCmdlet
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
             var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses));
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At));
         }
         catch (ArgumentException e)
         {

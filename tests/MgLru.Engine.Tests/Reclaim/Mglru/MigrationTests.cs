@@ -1,0 +1,58 @@
+using System.Linq;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Reclaim.Mglru;
+
+/// <summary>lru_gen_migrate_mm (invariant 28): a moved task's mm changes lists; its charged pages do not.</summary>
+public sealed class MigrationTests
+{
+    [Fact]
+    public void After_a_move_the_new_memcgs_walkers_leave_the_old_memcgs_pages_alone()
+    {
+        // 100 pages populated in /a, then the task moves to /b (halfway through its 200 accesses) and
+        // touches every page again: the pages stay charged to /a and young.
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential), 100 * Scenarios.Page, 100, moveTo: "b", moveAt: 0.5);
+        var a = new MemCgroupSpec("a", tasks: new[] { task });
+        var b = new MemCgroupSpec("b");
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { a, b }, new RunOptions { LruGenEnabled = 7, SwapBytes = 1 << 24, CheckInvariants = true }));
+        sim.Run();
+        var memcgA = sim.Machine.Memcgs[1];
+        var memcgB = sim.Machine.Memcgs[2];
+        var mm = sim.Machine.Mms[0];
+        Assert.Empty(memcgA.MmList);
+        Assert.Same(mm, Assert.Single(memcgB.MmList));
+        Assert.Equal(100, memcgA.Usage);
+        Assert.Equal(0, memcgB.Usage);
+        string before = sim.LruGenText();
+
+        // /b's walker (memcg id 3) walks the mm (swap exists, so anon VMAs are walked) and finds only
+        // misplaced pages: nothing promoted, bits kept.
+        sim.WriteLruGen("+ 3 0 3");
+        Assert.All(Enumerable.Range(0, 100), v => Assert.NotEqual(0u, sim.Machine.PageTables.Ptes[v] & Pte.Young));
+        Assert.Equal(0, sim.Counter("b", Stats.VmEvent.WalkYoungPtes));
+        Assert.True(sim.Counter("b", Stats.VmEvent.WalkPtes) >= 100);
+        // /a's generations did not change (only /b's max_seq moved).
+        string aBefore = before.Substring(before.IndexOf("/a", System.StringComparison.Ordinal), 60);
+        string after = sim.LruGenText();
+        Assert.Equal(aBefore, after.Substring(after.IndexOf("/a", System.StringComparison.Ordinal), 60));
+
+        // /a's aging has no mm to walk any more.
+        sim.WriteLruGen("+ 2 0 3");
+        Assert.Equal(0, sim.Counter("a", Stats.VmEvent.WalkMms));
+    }
+
+    [Fact]
+    public void A_live_move_charges_new_pages_to_the_new_memcg()
+    {
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential, populate: false), 100 * Scenarios.Page, 100);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("a", tasks: new[] { task }), new MemCgroupSpec("b") },
+            new RunOptions { CheckInvariants = true }));
+        sim.Step(40);
+        sim.MoveTask("t", "b");
+        sim.Run();
+        Assert.Equal(40, sim.Machine.Memcgs[1].Usage);
+        Assert.Equal(60, sim.Machine.Memcgs[2].Usage);
+    }
+}
