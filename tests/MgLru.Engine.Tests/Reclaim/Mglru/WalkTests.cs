@@ -1,0 +1,147 @@
+using System.Linq;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Reclaim.Mglru;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Reclaim.Mglru;
+
+/// <summary>Page-table walks on hand-built access patterns (invariants 10, 13, 14, 15, 16).</summary>
+public sealed class WalkTests
+{
+    /// <summary>One task of 1024 pages (two PTE tables) in /t (memcg id 2), replaying <paramref name="trace"/>; swap so anon is walked.</summary>
+    private static Engine.Simulation.Simulation Sim(uint[] trace, KernelRules rules = KernelRules.V6_14, int enabled = 3)
+    {
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 1024 * Scenarios.Page, 0);
+        var cg = new MemCgroupSpec("t", tasks: new[] { task });
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
+        {
+            Rules = rules,
+            LruGenEnabled = enabled,
+            SwapBytes = 1 << 24,
+            CheckInvariants = true,
+        }));
+    }
+
+    private static uint[] Populate => Enumerable.Range(0, 1024).Select(i => (uint)i).ToArray();
+
+    private static uint Flags(Engine.Simulation.Simulation sim, int page) => sim.Machine.Frames.Flags[Pte.Frame(sim.Machine.PageTables.Ptes[page])];
+
+    private static long MaxSeq(Engine.Simulation.Simulation sim) => sim.Machine.Memcgs[1].Lruvec.MaxSeq;
+
+    [Fact]
+    public void A_page_found_young_once_is_only_referenced_and_twice_is_promoted_with_workingset()
+    {
+        // Invariant 10 (≥6.14). Populate (young at fault, placed in seq 2), walk: PG_referenced only.
+        // Touch page 5 again, walk: it moves to gen(max_seq) of that walk and gets PG_workingset.
+        var sim = Sim(Populate.Concat(new uint[] { 5 }).ToArray());
+        sim.Step(1024);
+        sim.WriteLruGen("+ 2 0 3");
+        uint f = Flags(sim, 5);
+        Assert.NotEqual(0u, f & PageFlags.Referenced);
+        Assert.Equal(0u, f & PageFlags.Workingset);
+        Assert.Equal(2, PageFlags.Gen(f)); // not promoted: still seq 2's generation
+        sim.Step(1);
+        long seq = MaxSeq(sim); // 4
+        sim.WriteLruGen($"+ 2 0 {seq}");
+        f = Flags(sim, 5);
+        Assert.NotEqual(0u, f & PageFlags.Workingset);
+        Assert.Equal(Lruvec.GenFromSeq(seq), PageFlags.Gen(f));
+        Assert.Equal(2, PageFlags.Gen(Flags(sim, 6))); // page 6 was not touched again
+    }
+
+    [Fact]
+    public void Under_the_61_rules_the_first_young_PTE_promotes()
+    {
+        var sim = Sim(Populate, KernelRules.V6_1);
+        sim.Run();
+        sim.WriteLruGen("+ 2 0 3");
+        uint f = Flags(sim, 5);
+        Assert.Equal(Lruvec.GenFromSeq(3), PageFlags.Gen(f));
+        Assert.Equal(0u, f & (PageFlags.Referenced | PageFlags.Workingset));
+    }
+
+    [Fact]
+    public void An_mm_that_has_not_run_since_the_last_walk_is_skipped_unless_forced()
+    {
+        // Invariant 13 and 14: every aging walks each mm at most once; without force_scan an mm whose
+        // bitmap bit was cleared by the previous walk (the task has not run since) is skipped.
+        var sim = Sim(Populate);
+        sim.Run();
+        sim.WriteLruGen("+ 2 0 3 60 0"); // first iteration: the new mm is force-scanned anyway
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkMms));
+        sim.WriteLruGen("+ 2 0 4 60 0");
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkMms));
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkMmsSkipped));
+        sim.WriteLruGen("+ 2 0 5"); // force_scan defaults to 1
+        Assert.Equal(2, sim.Counter("t", VmEvent.WalkMms));
+    }
+
+    [Fact]
+    public void A_sparse_PTE_table_drops_out_of_the_Bloom_filter_and_is_not_scanned_next_time()
+    {
+        // Invariant 15. Table 0 = pages 0..511, table 1 = pages 512..1023. Both are dense after populate
+        // (every PTE young), so the first walk (seq 3) puts both into filter[(3 + 1) % 2] = filter[0].
+        // Then pages 0..99 (dense: 100 × 8 ≥ 512) and page 600 (sparse) are touched; the walk of seq 4 scans
+        // both (both in filter[0]) and carries only table 0 into filter[1]. After the same accesses again,
+        // the walk of seq 5 skips table 1: page 600 keeps its young bit and is not promoted.
+        var again = Enumerable.Range(0, 100).Select(i => (uint)i).Append(600u).ToArray();
+        var sim = Sim(Populate.Concat(again).Concat(again).ToArray());
+        var l = sim.Machine.Memcgs[1].Lruvec;
+        sim.Step(1024);
+        sim.WriteLruGen("+ 2 0 3 60 0");
+        Assert.True(l.Filters[0]!.Test(0) && l.Filters[0]!.Test(1));
+        sim.Step(101);
+        sim.WriteLruGen("+ 2 0 4 60 0");
+        Assert.True(l.Filters[1]!.Test(0));
+        Assert.False(l.Filters[1]!.Test(1));
+        Assert.Equal(0, sim.Counter("t", VmEvent.WalkPmdsSkippedBloom));
+        sim.Step(101);
+        sim.WriteLruGen("+ 2 0 5 60 0");
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkPmdsSkippedBloom));
+        Assert.NotEqual(0u, sim.Machine.PageTables.Ptes[600] & Pte.Young);
+        Assert.Equal(0u, sim.Machine.PageTables.Ptes[50] & Pte.Young);
+        // The first walker of iteration 5 cleared filter[(5 + 1) % 2] = filter[0] before refilling it with table 0.
+        Assert.True(l.Filters[0]!.Test(0));
+        Assert.False(l.Filters[0]!.Test(1));
+    }
+
+    [Fact]
+    public void With_non_leaf_young_a_PTE_table_whose_PMD_is_old_is_skipped()
+    {
+        // Invariant 16 (0x7). The first walk force-scans the new mm and leaves PMD accessed bits alone; the
+        // second (not forced) tests and clears them. Then only table 0 is touched, so the third walk skips
+        // table 1 on its old PMD without looking at its PTEs.
+        var again = Enumerable.Range(0, 100).Select(i => (uint)i).ToArray();
+        var sim = Sim(Populate.Concat(again).Concat(again).ToArray(), enabled: 7);
+        sim.Step(1024);
+        sim.WriteLruGen("+ 2 0 3 60 0");
+        Assert.True(sim.Machine.PageTables.PmdYoung[1]);
+        sim.Step(100);
+        sim.WriteLruGen("+ 2 0 4 60 0");
+        Assert.False(sim.Machine.PageTables.PmdYoung[0] || sim.Machine.PageTables.PmdYoung[1]);
+        sim.Step(100);
+        Assert.True(sim.Machine.PageTables.PmdYoung[0]);
+        long ptesBefore = sim.Counter("t", VmEvent.WalkPtes);
+        sim.WriteLruGen("+ 2 0 5 60 0");
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf));
+        Assert.Equal(512, sim.Counter("t", VmEvent.WalkPtes) - ptesBefore);
+    }
+
+    [Fact]
+    public void The_bloom_filter_keys_are_two_15_bit_halves_of_one_golden_ratio_hash()
+    {
+        BloomFilter.Keys(0, out int k0, out int k1);
+        ulong h = unchecked(0xFFFF888000000000UL * 0x61C8864680B583EBUL) >> 34;
+        Assert.Equal((int)(h & 0x7FFF), k0);
+        Assert.Equal((int)(h >> 15), k1);
+        var filter = new BloomFilter();
+        Assert.False(filter.Test(42));
+        filter.Add(42);
+        Assert.True(filter.Test(42));
+        filter.Clear();
+        Assert.False(filter.Test(42));
+    }
+}
