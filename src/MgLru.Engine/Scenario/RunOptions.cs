@@ -34,6 +34,12 @@ public sealed class RunOptions
 
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Every page-table walk force-scans, ignoring the mm bitmap, the Bloom filters and non-leaf PMD
+    /// accessed bits (as a debugfs '+' does by default): to measure what those filters save.
+    /// </summary>
+    public bool WalkForceScan { get; init; }
+
     /// <summary>Look-around on the eviction path (lru_gen_look_around).</summary>
     public bool LookAround { get; init; } = true;
 

@@ -36,6 +36,10 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateRange(0, 7)]
     public int LruGenEnabled { get; set; }
 
+    /// <summary>Walks ignore the mm bitmap, Bloom filters and non-leaf PMD bits (to measure what they save).</summary>
+    [Parameter]
+    public SwitchParameter WalkForceScan { get; set; }
+
     /// <summary>Look-around on the eviction path; -LookAround:$false turns it off.</summary>
     [Parameter]
     public SwitchParameter LookAround { get; set; } = true;
@@ -110,6 +114,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
                 Rules = KernelRules,
                 LruGenEnabled = enabled,
                 LookAround = LookAround,
+                WalkForceScan = WalkForceScan,
                 Swappiness = Swappiness,
                 SwapBytes = Swap,
                 MemoryBytes = Memory,

@@ -23,7 +23,7 @@ internal sealed partial class MglruPolicy
     private void WalkMmList(Lruvec l, long seq, int swappiness, bool forceScan)
     {
         var memcg = _m.Memcgs[l.Memcg];
-        if (l.MmsAddedSinceIteration) forceScan = true; // mm_state.tail was reset: force scan for the newcomers
+        if (l.MmsAddedSinceIteration || _m.Options.WalkForceScan) forceScan = true; // newcomers since the last iteration are force-scanned
         l.MmsAddedSinceIteration = false;
         ulong nodeBit = 1UL << (l.Node % 64);
         bool first = true;
