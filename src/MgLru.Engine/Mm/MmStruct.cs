@@ -22,6 +22,15 @@ internal sealed class MmStruct
     public Scenario.MemoryBackend Backend { get; }
 
     public bool IsFile => Backend != Scenario.MemoryBackend.Anon;
+
+    /// <summary>The VMA's flags.</summary>
+    public Scenario.VmaFlags VmaFlags { get; set; }
+
+    /// <summary>vma_has_recency: false for MADV_SEQUENTIAL / MADV_RANDOM mappings and NOREUSE files.</summary>
+    public bool HasRecency => (VmaFlags & (Scenario.VmaFlags.SeqRead | Scenario.VmaFlags.RandRead | Scenario.VmaFlags.NoReuse)) == 0;
+
+    /// <summary>should_skip_vma for flags alone: locked, no recency, or a PFN/IO mapping.</summary>
+    public bool WalkSkips => !HasRecency || (VmaFlags & (Scenario.VmaFlags.Locked | Scenario.VmaFlags.PfnMap)) != 0;
     public int Base { get; }
     public int Pages { get; }
 

@@ -142,6 +142,12 @@ internal abstract class LruPolicy
         return vpage >= 0 && _m.Mms[_m.PageTables.MmOf(vpage)].Backend != MemoryBackend.FileRead;
     }
 
+    /// <summary>
+    /// Whether folio_referenced looks at this mapping: references from a VMA without recency
+    /// (invalid_folio_referenced_vma) are ignored, young bit and all.
+    /// </summary>
+    protected bool ReferencesCount(int vpage) => _m.Mms[_m.PageTables.MmOf(vpage)].HasRecency;
+
     /// <summary>ptep_clear_young for the single mapping of a folio, at the cost of one rmap walk.</summary>
     protected bool TestAndClearYoung(int vpage)
     {
@@ -173,7 +179,8 @@ internal abstract class LruPolicy
             int vpage = _frames.Rmap[f];
             // folio_referenced finds no mapping for a page that was only read through a descriptor.
             int mappedAt = IsMapped(f) ? vpage : -1;
-            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, mappedAt);
+            int referencedAt = mappedAt >= 0 && ReferencesCount(mappedAt) ? mappedAt : -1;
+            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, referencedAt);
             if (verdict != FolioReference.Reclaim)
             {
                 if (verdict == FolioReference.Activate) Activate(f, memcg);

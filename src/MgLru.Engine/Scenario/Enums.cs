@@ -52,3 +52,20 @@ public enum MemoryBackend
     /// <summary>A file mapped shared and read through page tables (loads): page-cache pages with PTEs.</summary>
     FileMmap,
 }
+
+/// <summary>Flags of a task's VMA (include/linux/mm.h) that change how reclaim treats its pages.</summary>
+[System.Flags]
+public enum VmaFlags
+{
+    None = 0,
+    /// <summary>VM_LOCKED (mlock): pages are unevictable, walks skip the VMA.</summary>
+    Locked = 1,
+    /// <summary>VM_SEQ_READ (MADV_SEQUENTIAL): no recency: faults are not active, references and walks ignore it.</summary>
+    SeqRead = 2,
+    /// <summary>VM_RAND_READ (MADV_RANDOM): no recency, as SeqRead; file faults do no read-around.</summary>
+    RandRead = 4,
+    /// <summary>FMODE_NOREUSE (POSIX_FADV_NOREUSE on the file): no recency.</summary>
+    NoReuse = 8,
+    /// <summary>VM_PFNMAP|VM_IO (device memory): no struct pages on any LRU; walks skip it.</summary>
+    PfnMap = 16,
+}

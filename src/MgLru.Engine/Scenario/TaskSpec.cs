@@ -5,8 +5,9 @@ namespace MgLru.Engine.Scenario;
 /// <summary>A task (process with its own mm) and what it does. Immutable.</summary>
 public sealed class TaskSpec
 {
-    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5)
+    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None)
     {
+        VmaFlags = vmaFlags;
         if (moveTo != null && string.IsNullOrWhiteSpace(moveTo)) throw new ArgumentException("The memcg to move to needs a name.", nameof(moveTo));
         if (!(moveAt >= 0 && moveAt <= 1)) throw new ArgumentOutOfRangeException(nameof(moveAt), moveAt, "The move point is a fraction of the task's accesses, in [0, 1].");
         MoveTo = moveTo;
@@ -30,6 +31,9 @@ public sealed class TaskSpec
     public long Accesses { get; }
 
     public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>Flags of the task's mapping: mlock, madvise hints, device memory.</summary>
+    public VmaFlags VmaFlags { get; }
 
     /// <summary>Move the task to this memcg (by name) during the run; null keeps it where it is.</summary>
     public string? MoveTo { get; }

@@ -126,7 +126,7 @@ public sealed class Simulation
             _mglru?.OnlineMemcg(memcg);
             foreach (var t in cg.Tasks)
             {
-                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name };
+                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name, VmaFlags = t.VmaFlags };
                 if (mm.IsFile && pageTables.FileShadows == null) pageTables.FileShadows = new ulong[pageTables.Ptes.Length];
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
                     pageTables.TableOwner[table] = mm.Id;
@@ -259,10 +259,17 @@ public sealed class Simulation
         bool exactLru = _exactLru != null;
         long n = 0;
         bool fileRead = mm.Backend == MemoryBackend.FileRead;
+        bool pfnMap = (mm.VmaFlags & VmaFlags.PfnMap) != 0;
         while (n < budget && !gen.Done)
         {
             int v = mm.Base + gen.Next(out bool write);
             n++;
+            if (pfnMap)
+            {
+                // Device memory: no struct page, no LRU, nothing to reclaim.
+                _m.NowNs += accessNs;
+                continue;
+            }
             uint pte = ptes[v];
             if (fileRead)
             {
@@ -331,6 +338,17 @@ public sealed class Simulation
         return _policy.Refault(shadow, memcg, 0, flags, inFault);
     }
 
+    /// <summary>
+    /// Flags a faulted folio starts with: PG_active from folio_add_lru only in a fault with recency
+    /// (lru_gen_enter_fault / vma_has_recency); mlocked pages are unevictable.
+    /// </summary>
+    private uint FaultFlags(MmStruct mm)
+    {
+        uint flags = mm.HasRecency ? _policy.InFaultFlags : 0;
+        if ((mm.VmaFlags & VmaFlags.Locked) != 0) flags |= PageFlags.Unevictable;
+        return flags;
+    }
+
     /// <summary>The page allocator (watermarks, kswapd, direct reclaim, OOM); -1 when the task was killed.</summary>
     private int AllocateFrame(TaskRuntime task)
     {
@@ -359,7 +377,7 @@ public sealed class Simulation
             memcg.Count(VmEvent.PgMajFault);
             memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
             _m.Spend(_m.Costs.MajorFaultNs + _m.Costs.FileReadNs);
-            uint fileFlags = TakeFileShadow(v, memcg, _policy.InFaultFlags, inFault: true);
+            uint fileFlags = TakeFileShadow(v, memcg, FaultFlags(task.Mm), inFault: true);
             // A write fault on a shared mapping dirties the folio (fault_dirty_shared_page).
             _m.Frames.Flags[f] |= fileFlags | (write ? PageFlags.Dirty : 0);
             _m.Frames.Rmap[f] = v;
@@ -370,7 +388,7 @@ public sealed class Simulation
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
             return true;
         }
-        uint flags = PageFlags.SwapBacked | _policy.InFaultFlags;
+        uint flags = PageFlags.SwapBacked | FaultFlags(task.Mm);
         if (Pte.IsSwap(pte))
         {
             var swap = _m.Swap!;

@@ -51,6 +51,10 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateRange(0.0, 1.0)]
     public double WriteFraction { get; set; } = -1;
 
+    /// <summary>Flags of the task's mapping: Locked (mlock), SeqRead/RandRead (madvise), NoReuse (fadvise), PfnMap (device memory).</summary>
+    [Parameter]
+    public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
+
     /// <summary>Move the task to this memcg during the run (it must be simulated too); its charged pages stay behind.</summary>
     [Parameter]
     public MemCgroup? MoveTo { get; set; }
@@ -70,7 +74,7 @@ public sealed class AddTaskCommand : PSCmdlet
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
             var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At));
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags));
         }
         catch (ArgumentException e)
         {

@@ -181,7 +181,8 @@ internal sealed partial class ClassicPolicy
             int f = _frames.Tail(hold);
             _frames.Unlink(f);
             int vpage = _frames.Rmap[f];
-            if (vpage >= 0) TestAndClearYoung(vpage); // folio_referenced; no VM_EXEC mappings are simulated
+            // folio_referenced (no VM_EXEC mappings are simulated, so the verdict is always "deactivate").
+            if (vpage >= 0 && IsMapped(f) && ReferencesCount(vpage)) TestAndClearYoung(vpage);
             _frames.Flags[f] = (_frames.Flags[f] & ~PageFlags.Active) | PageFlags.Workingset;
             _frames.AddHead(_m.KeepList, f);
             deactivated++;

@@ -48,7 +48,7 @@ internal sealed partial class MglruPolicy
             memcg.Count(VmEvent.WalkMms);
             // should_skip_vma: anon VMAs when anon can't be evicted, file VMAs when file can't; a file read
             // through a descriptor has no VMA at all.
-            if (mm.Backend == MemoryBackend.FileRead) continue;
+            if (mm.Backend == MemoryBackend.FileRead || mm.WalkSkips) continue;
             if (!TypeEvictable(mm.Backend == MemoryBackend.Anon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
             WalkMm(l, memcg, mm, seq, forceScan);
         }
