@@ -1,6 +1,6 @@
 # Why page-table walks matter (the seed patch's evidence, simulated).
-# 1. A memcached-like load: four worker tasks with Zipf(1.0) keys over 24 MiB each, overcommitted 2:1 onto
-#    zram. Aging by rmap only (0x0001) against page-table walks (0x0007): how reclaim CPU is spent and
+# 1. A memcached-like load: four worker threads sharing one 96 MiB mm, Zipf(1.0) keys, overcommitted 2:1
+#    onto zram. Aging by rmap only (0x0001) against page-table walks (0x0007): how reclaim CPU is spent and
 #    what the workload gets done.
 # 2. Sparse access: 24 mostly idle tasks of 16 MiB next to one busy one. The mm bitmap skips the tasks that
 #    have not run since the last walk and the Bloom filters skip PTE tables with few young PTEs; forcing
@@ -8,8 +8,8 @@
 param([long] $Seed = 1)
 
 function New-KeyValue {
-    $cg = New-MemCgroup -Name kv -Limit 48MB
-    foreach ($i in 1..4) { $null = $cg | Add-Task -Name "worker$i" -Workload Zipf -Alpha 1.0 -Rss 24MB -Accesses 250000 }
+    $cg = New-MemCgroup -Name kv -Limit 48MB | Add-Task -Name worker1 -Workload Zipf -Alpha 1.0 -Rss 96MB -Accesses 250000
+    foreach ($i in 2..4) { $null = $cg | Add-Task -Name "worker$i" -ShareMmWith worker1 -Workload Zipf -Alpha 1.0 -Rss 96MB -Accesses 250000 -NoPopulate }
     $cg
 }
 

@@ -15,6 +15,17 @@ public sealed class ScenarioSpec
         foreach (var cg in cgroups)
             if (!names.Add(cg.Name)) throw new ArgumentException($"Two memcgs are named '{cg.Name}'.", nameof(cgroups));
         foreach (var cg in cgroups)
+        {
+            var earlier = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var t in cg.Tasks)
+            {
+                if (t.ShareMmWith != null && !earlier.Contains(t.ShareMmWith))
+                    throw new ArgumentException($"Task '{t.Name}' shares the mm of '{t.ShareMmWith}', which is not an earlier task of memcg '{cg.Name}'.", nameof(cgroups));
+                if (!earlier.Add(t.Name))
+                    throw new ArgumentException($"Memcg '{cg.Name}' has two tasks named '{t.Name}'.", nameof(cgroups));
+            }
+        }
+        foreach (var cg in cgroups)
             foreach (var t in cg.Tasks)
                 if (t.MoveTo != null && !names.Contains(t.MoveTo))
                     throw new ArgumentException($"Task '{t.Name}' moves to memcg '{t.MoveTo}', which is not in the scenario.", nameof(cgroups));

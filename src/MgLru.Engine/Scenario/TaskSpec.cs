@@ -5,8 +5,10 @@ namespace MgLru.Engine.Scenario;
 /// <summary>A task (process with its own mm) and what it does. Immutable.</summary>
 public sealed class TaskSpec
 {
-    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None)
+    public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
+        string? shareMmWith = null)
     {
+        ShareMmWith = shareMmWith;
         VmaFlags = vmaFlags;
         if (moveTo != null && string.IsNullOrWhiteSpace(moveTo)) throw new ArgumentException("The memcg to move to needs a name.", nameof(moveTo));
         if (!(moveAt >= 0 && moveAt <= 1)) throw new ArgumentOutOfRangeException(nameof(moveAt), moveAt, "The move point is a fraction of the task's accesses, in [0, 1].");
@@ -31,6 +33,9 @@ public sealed class TaskSpec
     public long Accesses { get; }
 
     public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>A thread of this earlier task of the same memcg: it shares its mm (pages and page tables); RSS and flags come from it.</summary>
+    public string? ShareMmWith { get; }
 
     /// <summary>Flags of the task's mapping: mlock, madvise hints, device memory.</summary>
     public VmaFlags VmaFlags { get; }

@@ -73,6 +73,7 @@ public sealed class Simulation
             long cgPages = 0;
             foreach (var t in cg.Tasks)
             {
+                if (t.ShareMmWith != null) continue; // a thread: no address space of its own
                 virtualPages += PageTables.AlignUp(t.Pages);
                 cgPages += t.Pages;
             }
@@ -126,6 +127,15 @@ public sealed class Simulation
             _mglru?.OnlineMemcg(memcg);
             foreach (var t in cg.Tasks)
             {
+                if (t.ShareMmWith != null)
+                {
+                    // A thread: the same mm, its own stream of accesses over the same pages.
+                    var leader = _tasks.Find(x => x.Memcg == memcg && x.Name == t.ShareMmWith)!;
+                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, rng.NextUInt64());
+                    _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total)));
+                    _totalAccesses += threadGen.Total;
+                    continue;
+                }
                 var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name, VmaFlags = t.VmaFlags };
                 if (mm.IsFile && pageTables.FileShadows == null) pageTables.FileShadows = new ulong[pageTables.Ptes.Length];
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
@@ -494,6 +504,7 @@ public sealed class Simulation
                 WalkPmdsSkippedNonleaf = E(VmEvent.WalkPmdsSkippedNonleaf),
                 WalkPmdsSkippedBloom = E(VmEvent.WalkPmdsSkippedBloom),
                 LookAroundPromotions = E(VmEvent.LookAroundPromotions),
+                WalkerAllocFailures = E(VmEvent.WalkerAllocFailures),
                 ProfileRmapPct = Pct(CostCategory.Rmap),
                 ProfileWalkPct = Pct(CostCategory.PageTableWalk),
                 ProfileLookAroundPct = Pct(CostCategory.LookAround),

@@ -76,6 +76,8 @@ public sealed class ReclaimResult
     public long WalkPmdsSkippedNonleaf { get; init; }
     public long WalkPmdsSkippedBloom { get; init; }
     public long LookAroundPromotions { get; init; }
+    /// <summary>Agings that fell back to rmap only because a walker could not be allocated.</summary>
+    public long WalkerAllocFailures { get; init; }
 
     // Where reclaim CPU (direct and kswapd, whole machine) went, in percent: a kswapd-style profile.
     public double ProfileRmapPct { get; init; }

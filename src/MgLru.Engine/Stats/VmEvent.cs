@@ -50,6 +50,7 @@ public enum VmEvent
     WalkPmdsSkippedBloom,
     WalkPteTables,
     LookAroundPromotions,
+    WalkerAllocFailures,
     Count,
 }
 
@@ -68,7 +69,7 @@ public static class VmEventNames
         "workingset_restore_anon", "workingset_restore_file",
         "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin", "pgpgout",
         "mglru_walk_mms", "mglru_walk_mms_skipped", "mglru_walk_ptes", "mglru_walk_young_ptes",
-        "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions",
+        "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions", "mglru_walker_alloc_failures",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

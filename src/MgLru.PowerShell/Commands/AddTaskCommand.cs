@@ -55,6 +55,11 @@ public sealed class AddTaskCommand : PSCmdlet
     [Parameter]
     public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
 
+    /// <summary>Make the task a thread of this earlier task of the same memcg: it shares its mm (pages and page tables).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ShareMmWith { get; set; }
+
     /// <summary>Move the task to this memcg during the run (it must be simulated too); its charged pages stay behind.</summary>
     [Parameter]
     public MemCgroup? MoveTo { get; set; }
@@ -74,7 +79,7 @@ public sealed class AddTaskCommand : PSCmdlet
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
             var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags));
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith));
         }
         catch (ArgumentException e)
         {

@@ -51,7 +51,23 @@ internal sealed partial class MglruPolicy
             if (mm.Backend == MemoryBackend.FileRead || mm.WalkSkips) continue;
             if (!TypeEvictable(mm.Backend == MemoryBackend.Anon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
             WalkMm(l, memcg, mm, seq, forceScan);
+            ResetBatchSize(l); // walk_mm flushes under the LRU lock after each mm
         }
+    }
+
+    /// <summary>walk->nr_pages: generation-size deltas batched by the walker (lrugen sizes are eventually consistent).</summary>
+    private readonly long[] _walkBatch = new long[Lruvec.MaxNrGens * 2];
+    private int _walkBatched;
+
+    /// <summary>reset_batch_size: fold the walker's batched deltas into the lruvec's nr_pages.</summary>
+    private void ResetBatchSize(Lruvec l)
+    {
+        for (int i = 0; i < _walkBatch.Length; i++)
+        {
+            l.NrPages[i] += _walkBatch[i];
+            _walkBatch[i] = 0;
+        }
+        _walkBatched = 0;
     }
 
     private void WalkMm(Lruvec l, MemCgroup memcg, MmStruct mm, long seq, bool forceScan)
@@ -112,9 +128,11 @@ internal sealed partial class MglruPolicy
                 int oldGen = FolioUpdateGen(f, newGen);
                 if (oldGen >= 0 && oldGen != newGen)
                 {
+                    // update_batch_size: the lruvec's sizes catch up when the batch is flushed.
                     int type = PageFlags.Type(flags);
-                    l.NrPages[oldGen * 2 + type]--;
-                    l.NrPages[newGen * 2 + type]++;
+                    _walkBatch[oldGen * 2 + type]--;
+                    _walkBatch[newGen * 2 + type]++;
+                    if (++_walkBatched >= MaxLruBatch) ResetBatchSize(l);
                 }
             }
             _m.SpendReclaim((long)total * _m.Costs.PteVisitNs, CostCategory.PageTableWalk);

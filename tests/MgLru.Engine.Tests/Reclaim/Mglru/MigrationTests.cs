@@ -56,3 +56,35 @@ public sealed class MigrationTests
         Assert.Equal(60, sim.Machine.Memcgs[2].Usage);
     }
 }
+
+public sealed class ThreadTests
+{
+    [Fact]
+    public void Threads_share_one_mm_so_pages_fault_once_and_a_walk_visits_it_once()
+    {
+        var w = new WorkloadSpec(WorkloadKind.Uniform);
+        var tasks = new[]
+        {
+            new TaskSpec("kv", w, 1024 * Scenarios.Page, 5000),
+            new TaskSpec("kv-2", w, 1024 * Scenarios.Page, 5000, shareMmWith: "kv"),
+            new TaskSpec("kv-3", w, 1024 * Scenarios.Page, 5000, shareMmWith: "kv"),
+        };
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: tasks) },
+            new RunOptions { LruGenEnabled = 7, SwapBytes = 1 << 24, CheckInvariants = true }));
+        sim.Run();
+        var r = sim.Results()[0];
+        Assert.Equal(3 * (1024 + 5000), r.Accesses);
+        Assert.Equal(1024, r.PgFault); // the threads' populate passes hit the leader's pages
+        Assert.Single(sim.Machine.Memcgs[1].MmList);
+        sim.WriteLruGen("+ 2 0 3");
+        Assert.Equal(1, sim.Counter("t", Stats.VmEvent.WalkMms));
+    }
+
+    [Fact]
+    public void A_thread_of_an_unknown_task_is_refused()
+    {
+        var t = new TaskSpec("x", new WorkloadSpec(WorkloadKind.Uniform), Scenarios.Page, 1, shareMmWith: "nobody");
+        var e = Assert.Throws<System.ArgumentException>(() => new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { t }) }, new RunOptions()));
+        Assert.Contains("'nobody'", e.Message);
+    }
+}
