@@ -15,13 +15,16 @@ internal sealed class MmStruct
     public int Id { get; }
 
     /// <summary>
-    /// Anon: the range holds PTEs of an anonymous VMA. FileMmap: PTEs of a shared file mapping whose
-    /// page-cache slots are the same entries. FileRead: the range is the file's page cache (no PTEs):
-    /// an entry names the cached frame, and no accessed bit is ever set on it.
+    /// Anon: the range holds PTEs of an anonymous VMA. FileMmap: PTEs of a shared mapping of
+    /// <see cref="File"/> (offset i at Base + i). FileRead: the task only reads and writes
+    /// <see cref="File"/> through a descriptor; its range holds no PTEs.
     /// </summary>
     public Scenario.MemoryBackend Backend { get; }
 
     public bool IsFile => Backend != Scenario.MemoryBackend.Anon;
+
+    /// <summary>The file a FileRead or FileMmap task uses (page-cache slots), null for anon.</summary>
+    public SharedFile? File { get; set; }
 
     /// <summary>The VMA's flags.</summary>
     public Scenario.VmaFlags VmaFlags { get; set; }

@@ -25,9 +25,6 @@ internal sealed class PageTables
         TableOwner = new int[tables];
     }
 
-    /// <summary>Shadow entries of evicted page-cache pages, by slot (allocated when a file-backed task exists).</summary>
-    public ulong[]? FileShadows;
-
     public int MmOf(int vpage) => TableOwner[vpage / Units.PtesPerTable];
 
     public static int AlignUp(long pages) => (int)((pages + Units.PtesPerTable - 1) / Units.PtesPerTable * Units.PtesPerTable);

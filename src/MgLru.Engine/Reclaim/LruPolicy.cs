@@ -94,8 +94,8 @@ internal abstract class LruPolicy
     /// <summary>workingset_refault: count and classify a refault; returns the new folio's flags.</summary>
     public abstract uint Refault(ulong shadow, MemCgroup memcg, int node, uint flags, bool inFault);
 
-    /// <summary>folio_check_references: the policy's verdict on an isolated folio.</summary>
-    protected abstract FolioReference CheckReferences(int frame, int vpage);
+    /// <summary>folio_check_references: the policy's verdict on an isolated folio with <paramref name="referencedPtes"/> young PTEs.</summary>
+    protected abstract FolioReference CheckReferences(int frame, int referencedPtes);
 
     /// <summary>Put a surviving folio back on its LRU (move_folios_to_lru).</summary>
     protected abstract void PutBack(int frame);
@@ -135,34 +135,92 @@ internal abstract class LruPolicy
         return index >= 0 && index < _m.Memcgs.Count ? _m.Memcgs[index] : null;
     }
 
-    /// <summary>folio_mapped: the folio has a PTE (anon or a file mapping), as opposed to a page read through a descriptor.</summary>
+    /// <summary>
+    /// folio_mapped: the folio has a PTE. An anon folio in memory is always mapped (its rmap word is
+    /// its PTE); a file folio is mapped when some mapper of its file has a PTE on it.
+    /// </summary>
     protected bool IsMapped(int frame)
     {
-        int vpage = _frames.Rmap[frame];
-        return vpage >= 0 && _m.Mms[_m.PageTables.MmOf(vpage)].Backend != MemoryBackend.FileRead;
+        int slot = _frames.Rmap[frame];
+        if (slot < 0) return false;
+        if ((_frames.Flags[frame] & PageFlags.SwapBacked) != 0) return true;
+        var file = _m.PageCache.FileOf(slot);
+        var ptes = _m.PageTables.Ptes;
+        int offset = slot - file.Base;
+        foreach (var mm in file.Mappers)
+        {
+            uint pte = ptes[mm.Base + offset];
+            if ((pte & Pte.Present) != 0 && Pte.Frame(pte) == frame) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Called by folio_referenced for each young PTE it clears (MGLRU looks around it).</summary>
+    protected virtual void OnYoungPte(int frame, int vpage)
+    {
     }
 
     /// <summary>
-    /// Whether folio_referenced looks at this mapping: references from a VMA without recency
-    /// (invalid_folio_referenced_vma) are ignored, young bit and all.
+    /// folio_referenced: an rmap walk over every mapping of the folio, at a cost per mapping visited.
+    /// Young PTEs are cleared and counted; mappings without recency are ignored (invalid_folio_referenced_vma).
     /// </summary>
-    protected bool ReferencesCount(int vpage) => _m.Mms[_m.PageTables.MmOf(vpage)].HasRecency;
-
-    /// <summary>ptep_clear_young for the single mapping of a folio, at the cost of one rmap walk.</summary>
-    protected bool TestAndClearYoung(int vpage)
+    protected int FolioReferenced(int frame)
     {
-        _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
-        var pt = _m.PageTables.Ptes;
-        uint pte = pt[vpage];
-        if ((pte & Pte.Young) == 0) return false;
-        pt[vpage] = pte & ~Pte.Young;
-        return true;
+        int slot = _frames.Rmap[frame];
+        if (slot < 0) return 0;
+        var ptes = _m.PageTables.Ptes;
+        if ((_frames.Flags[frame] & PageFlags.SwapBacked) != 0)
+        {
+            var owner = _m.Mms[_m.PageTables.MmOf(slot)];
+            if (!owner.HasRecency) return 0;
+            _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
+            if ((ptes[slot] & Pte.Young) == 0) return 0;
+            ptes[slot] &= ~Pte.Young;
+            OnYoungPte(frame, slot);
+            return 1;
+        }
+        var file = _m.PageCache.FileOf(slot);
+        int offset = slot - file.Base, referenced = 0;
+        foreach (var mm in file.Mappers)
+        {
+            int v = mm.Base + offset;
+            uint pte = ptes[v];
+            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame || !mm.HasRecency) continue;
+            _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
+            if ((pte & Pte.Young) == 0) continue;
+            ptes[v] = pte & ~Pte.Young;
+            referenced++;
+            OnYoungPte(frame, v);
+        }
+        return referenced;
+    }
+
+    /// <summary>try_to_unmap of a file folio: clear every mapper's PTE, carrying dirty PTEs over to the folio.</summary>
+    private bool UnmapFile(int frame)
+    {
+        int slot = _frames.Rmap[frame];
+        var file = _m.PageCache.FileOf(slot);
+        var ptes = _m.PageTables.Ptes;
+        int offset = slot - file.Base;
+        bool dirty = false;
+        foreach (var mm in file.Mappers)
+        {
+            int v = mm.Base + offset;
+            uint pte = ptes[v];
+            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame) continue;
+            _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
+            dirty |= (pte & Pte.Dirty) != 0;
+            ptes[v] = Pte.None;
+            mm.Rss--;
+        }
+        return dirty;
     }
 
     /// <summary>
     /// shrink_folio_list for the isolated folios on <paramref name="list"/>: the policy's reference check,
-    /// then swap-out of anon (slot, unmap, write, shadow in the swap cache) or dropping a clean file page,
-    /// and freeing. Survivors stay on the list, activated ones with PG_active. Returns the number reclaimed.
+    /// then swap-out of anon (slot, unmap, write, shadow in the swap cache) or unmapping and dropping a
+    /// clean file page (a dirty one is kept for the flushers), and freeing. Survivors stay on the list,
+    /// activated ones with PG_active. Returns the number reclaimed.
     /// </summary>
     protected long ShrinkFolioList(int list, ScanControl sc)
     {
@@ -176,11 +234,8 @@ internal abstract class LruPolicy
             sc.NrScanned++;
             uint flags = _frames.Flags[f];
             var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
-            int vpage = _frames.Rmap[f];
-            // folio_referenced finds no mapping for a page that was only read through a descriptor.
-            int mappedAt = IsMapped(f) ? vpage : -1;
-            int referencedAt = mappedAt >= 0 && ReferencesCount(mappedAt) ? mappedAt : -1;
-            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, referencedAt);
+            int slot = _frames.Rmap[f];
+            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, FolioReferenced(f));
             if (verdict != FolioReference.Reclaim)
             {
                 if (verdict == FolioReference.Activate) Activate(f, memcg);
@@ -189,13 +244,9 @@ internal abstract class LruPolicy
             }
             if (PageFlags.Type(flags) == 1)
             {
-                // try_to_unmap moves a dirty PTE's state to the folio; reclaim never writes file pages
-                // itself: a dirty one is marked PG_reclaim and kept for the flushers.
-                if (mappedAt >= 0 && (pt[mappedAt] & Pte.Dirty) != 0)
-                {
-                    pt[mappedAt] &= ~Pte.Dirty;
-                    flags |= PageFlags.Dirty;
-                }
+                // try_to_unmap moves dirty PTE state to the folio; reclaim never writes file pages itself:
+                // a dirty one is marked PG_reclaim and kept (unmapped) for the flushers.
+                if (slot >= 0 && UnmapFile(f)) flags |= PageFlags.Dirty;
                 if ((flags & PageFlags.Dirty) != 0)
                 {
                     _frames.Flags[f] = flags | PageFlags.Reclaim;
@@ -204,32 +255,30 @@ internal abstract class LruPolicy
                     _frames.AddHead(keep, f);
                     continue;
                 }
+                // A clean page-cache page: dropped; the shadow stays in its page-cache slot.
+                if (slot >= 0)
+                {
+                    _m.PageCache.Entries[slot] = 0;
+                    _m.PageCache.Shadows[slot] = Eviction(f);
+                }
             }
-
-            if (PageFlags.Type(flags) == 0)
+            else
             {
                 var swap = _m.Swap;
-                int slot = swap?.Allocate() ?? -1;
-                if (slot < 0) { Activate(f, memcg); _frames.AddHead(keep, f); continue; }
+                int swapSlot = swap?.Allocate() ?? -1;
+                if (swapSlot < 0) { Activate(f, memcg); _frames.AddHead(keep, f); continue; }
                 // try_to_unmap, pageout (synchronous: zram, or an SSD write treated as complete), __remove_mapping.
-                if (vpage >= 0)
+                if (slot >= 0)
                 {
-                    pt[vpage] = Pte.MakeSwap(slot);
-                    var mm = _m.Mms[_m.PageTables.MmOf(vpage)];
+                    pt[slot] = Pte.MakeSwap(swapSlot);
+                    var mm = _m.Mms[_m.PageTables.MmOf(slot)];
                     mm.Rss--;
                     mm.SwapEntries++;
                 }
                 memcg.Count(VmEvent.PswpOut);
                 _m.SpendReclaim(swap!.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs, CostCategory.SwapOut);
-                swap.SetShadow(slot, Eviction(f));
+                swap.SetShadow(swapSlot, Eviction(f));
                 memcg.SwapUsage++;
-            }
-            else if (vpage >= 0)
-            {
-                // A clean page-cache page: unmapped and dropped; the shadow stays in its page-cache slot.
-                pt[vpage] = Pte.None;
-                _m.PageTables.FileShadows![vpage] = Eviction(f);
-                _m.Mms[_m.PageTables.MmOf(vpage)].Rss--;
             }
             memcg.Usage--;
             _frames.Free(f);

@@ -2,6 +2,7 @@ using System;
 using MgLru.Engine.Cgroup;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
 using MgLru.Engine.Simulation;
 using MgLru.Engine.Stats;
 
@@ -133,21 +134,28 @@ internal sealed class MemcgReclaim
         return victim;
     }
 
-    /// <summary>exit_mmap: unmap and free every page and swap entry of the mm.</summary>
+    /// <summary>
+    /// exit_mmap: free every anonymous page and swap entry of the mm; a file mapping is only unmapped
+    /// (its pages stay in the page cache, charged and on the LRU). A thread's exit ends the whole mm here.
+    /// </summary>
     public void ExitMm(MmStruct mm)
     {
         var ptes = _m.PageTables.Ptes;
         var frames = _m.Frames;
+        bool anon = mm.Backend == MemoryBackend.Anon;
         for (int v = mm.Base, end = mm.Base + mm.Pages; v < end; v++)
         {
             uint pte = ptes[v];
             if (Pte.IsPresent(pte))
             {
-                int f = Pte.Frame(pte);
-                var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
-                if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.RemoveFolio(f);
-                owner.Usage--;
-                frames.Free(f);
+                if (anon)
+                {
+                    int f = Pte.Frame(pte);
+                    var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
+                    if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.RemoveFolio(f);
+                    owner.Usage--;
+                    frames.Free(f);
+                }
             }
             else if (Pte.IsSwap(pte) && _m.Swap != null)
             {
@@ -157,8 +165,8 @@ internal sealed class MemcgReclaim
                 _m.Swap.Free(slot);
             }
             ptes[v] = Pte.None;
-            if (_m.PageTables.FileShadows != null) _m.PageTables.FileShadows[v] = 0;
         }
+        mm.File?.Mappers.Remove(mm);
         mm.Rss = 0;
         mm.SwapEntries = 0;
         mm.Exited = true;

@@ -42,18 +42,34 @@ internal sealed class Flusher
         WriteBackAll();
     }
 
+    /// <summary>Clears the dirty bit of every PTE mapping the file folio; true if any was dirty.</summary>
+    private bool CleanMappings(int frame)
+    {
+        int slot = _m.Frames.Rmap[frame];
+        if (slot < 0) return false;
+        var file = _m.PageCache.FileOf(slot);
+        var ptes = _m.PageTables.Ptes;
+        bool dirty = false;
+        foreach (var mm in file.Mappers)
+        {
+            int v = mm.Base + slot - file.Base;
+            uint pte = ptes[v];
+            if ((pte & (Pte.Present | Pte.Dirty)) != (Pte.Present | Pte.Dirty) || Pte.Frame(pte) != frame) continue;
+            ptes[v] = pte & ~Pte.Dirty;
+            dirty = true;
+        }
+        return dirty;
+    }
+
     private void WriteBackAll()
     {
         var frames = _m.Frames;
-        var ptes = _m.PageTables.Ptes;
         for (int f = 0; f < frames.Capacity; f++)
         {
             uint flags = frames.Flags[f];
             if ((flags & (PageFlags.InUse | PageFlags.SwapBacked)) != PageFlags.InUse) continue;
-            int v = frames.Rmap[f];
-            bool ptDirty = v >= 0 && _m.Mms[_m.PageTables.MmOf(v)].Backend == MemoryBackend.FileMmap && (ptes[v] & Pte.Dirty) != 0;
+            bool ptDirty = CleanMappings(f); // page_mkclean: write-protect and clean every mapping's PTE
             if ((flags & PageFlags.Dirty) == 0 && !ptDirty) continue;
-            if (ptDirty) ptes[v] &= ~Pte.Dirty; // page_mkclean
             flags &= ~PageFlags.Dirty;
             frames.Flags[f] = flags;
             var memcg = _m.Memcgs[PageFlags.Memcg(flags)];

@@ -6,9 +6,10 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null)
+        string? shareMmWith = null, string? file = null)
     {
         ShareMmWith = shareMmWith;
+        File = file;
         VmaFlags = vmaFlags;
         if (moveTo != null && string.IsNullOrWhiteSpace(moveTo)) throw new ArgumentException("The memcg to move to needs a name.", nameof(moveTo));
         if (!(moveAt >= 0 && moveAt <= 1)) throw new ArgumentOutOfRangeException(nameof(moveAt), moveAt, "The move point is a fraction of the task's accesses, in [0, 1].");
@@ -33,6 +34,9 @@ public sealed class TaskSpec
     public long Accesses { get; }
 
     public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>The file a FileRead/FileMmap task uses; tasks naming the same file share its page cache (and map the same pages). Null: a file of its own.</summary>
+    public string? File { get; }
 
     /// <summary>A thread of this earlier task of the same memcg: it shares its mm (pages and page tables); RSS and flags come from it.</summary>
     public string? ShareMmWith { get; }

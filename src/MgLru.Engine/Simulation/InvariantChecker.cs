@@ -42,8 +42,9 @@ internal static class InvariantChecker
             if ((flags & PageFlags.Lru) == 0)
                 throw new InvariantViolationException(4, $"frame {f} is in use but off every LRU list between reclaim steps.");
             int v = frames.Rmap[f];
-            if (v >= 0 && Pte.Frame(m.PageTables.Ptes[v]) != f)
-                throw new InvariantViolationException(4, $"frame {f}: rmap names page {v}, whose PTE does not map it.");
+            uint entry = v < 0 ? 0 : (flags & PageFlags.SwapBacked) != 0 ? m.PageTables.Ptes[v] : m.PageCache.Entries[v];
+            if (v >= 0 && (!Pte.IsPresent(entry) || Pte.Frame(entry) != f))
+                throw new InvariantViolationException(4, $"frame {f}: rmap names {((flags & PageFlags.SwapBacked) != 0 ? "PTE" : "page-cache slot")} {v}, which does not hold it.");
         }
         if (inUse + frames.FreeFrames != frames.Capacity)
             throw new InvariantViolationException(6, $"{inUse} frames in use + {frames.FreeFrames} free != {frames.Capacity}.");
@@ -62,7 +63,13 @@ internal static class InvariantChecker
             for (int v = mm.Base; v < mm.Base + mm.Pages; v++)
             {
                 uint pte = m.PageTables.Ptes[v];
-                if (Pte.IsPresent(pte)) rss++;
+                if (Pte.IsPresent(pte))
+                {
+                    rss++;
+                    // A file mapping's PTE maps the page cached at the same offset of its file.
+                    if (mm.File != null && m.PageCache.Entries[mm.File.Base + v - mm.Base] != (Pte.Present | (uint)Pte.Frame(pte)))
+                        throw new InvariantViolationException(4, $"mm of {mm.TaskName}: PTE {v} maps frame {Pte.Frame(pte)}, not the page cached at its offset.");
+                }
                 else if (Pte.IsSwap(pte)) swapEntries++;
             }
             if (rss != mm.Rss || swapEntries != mm.SwapEntries)

@@ -12,8 +12,9 @@ namespace MgLru.Engine.Simulation;
 /// </summary>
 internal sealed class Machine
 {
-    public Machine(RunOptions options, FrameTable frames, PageTables pageTables, SwapDevice? swap)
+    public Machine(RunOptions options, FrameTable frames, PageTables pageTables, PageCache pageCache, SwapDevice? swap)
     {
+        PageCache = pageCache;
         Watermarks = new Watermarks(frames.Capacity);
         Random = new Workloads.Xoshiro256StarStar(options.Seed ^ 0x6D656D6367UL);
         Options = options;
@@ -27,6 +28,7 @@ internal sealed class Machine
     public CostModel Costs { get; }
     public FrameTable Frames { get; }
     public PageTables PageTables { get; }
+    public PageCache PageCache { get; }
     public SwapDevice? Swap { get; }
     public List<MemCgroup> Memcgs { get; } = new();
     public List<MmStruct> Mms { get; } = new();

@@ -91,8 +91,20 @@ public sealed class Simulation
             _ => ExactLruPolicy.ListCount(nrMemcgs),
         });
         var pageTables = new PageTables(virtualPages);
+        // Files: one per name (the largest task sets its size), or a private one per unnamed file task.
+        var fileSizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        long fileSlots = 0;
+        foreach (var cg in scenario.Cgroups)
+            foreach (var t in cg.Tasks)
+            {
+                if (t.Workload.Backend == MemoryBackend.Anon || t.ShareMmWith != null) continue;
+                if (t.File == null) fileSlots += PageTables.AlignUp(t.Pages);
+                else fileSizes[t.File] = Math.Max(t.Pages, fileSizes.TryGetValue(t.File, out int n) ? n : 0);
+            }
+        foreach (var size in fileSizes.Values) fileSlots += PageTables.AlignUp(size);
+        var pageCache = new PageCache(fileSlots);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
-        _m = new Machine(options, frames, pageTables, swap);
+        _m = new Machine(options, frames, pageTables, pageCache, swap);
         int privateLists = options.Policy switch
         {
             ReclaimPolicy.Mglru => MglruPolicy.IsolatedListIndex(nrMemcgs),
@@ -116,7 +128,8 @@ public sealed class Simulation
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
         _mglru?.OnlineMemcg(_m.Memcgs[0]);
         var rng = new Xoshiro256StarStar(options.Seed);
-        int basePage = 0;
+        int basePage = 0, fileBase = 0;
+        var files = new Dictionary<string, SharedFile>(StringComparer.Ordinal);
         foreach (var cg in scenario.Cgroups)
         {
             int index = _m.Memcgs.Count;
@@ -137,7 +150,20 @@ public sealed class Simulation
                     continue;
                 }
                 var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name, VmaFlags = t.VmaFlags };
-                if (mm.IsFile && pageTables.FileShadows == null) pageTables.FileShadows = new ulong[pageTables.Ptes.Length];
+                if (mm.IsFile)
+                {
+                    SharedFile? file = null;
+                    if (t.File != null) files.TryGetValue(t.File, out file);
+                    if (file == null)
+                    {
+                        int size = t.File != null ? fileSizes[t.File] : t.Pages;
+                        file = pageCache.Add(t.File ?? "(" + t.Name + ")", fileBase, size);
+                        fileBase += PageTables.AlignUp(size);
+                        if (t.File != null) files[t.File] = file;
+                    }
+                    mm.File = file;
+                    if (mm.Backend == MemoryBackend.FileMmap) file.Mappers.Add(mm); // vma_interval_tree_insert
+                }
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
                     pageTables.TableOwner[table] = mm.Id;
                 _m.Mms.Add(mm);
@@ -269,6 +295,7 @@ public sealed class Simulation
         bool exactLru = _exactLru != null;
         long n = 0;
         bool fileRead = mm.Backend == MemoryBackend.FileRead;
+        var cache = _m.PageCache.Entries;
         bool pfnMap = (mm.VmaFlags & VmaFlags.PfnMap) != 0;
         while (n < budget && !gen.Done)
         {
@@ -284,15 +311,17 @@ public sealed class Simulation
             if (fileRead)
             {
                 // read()/write(): a page-cache hit only marks the folio accessed (and dirty); a miss reads it in.
-                if ((pte & Pte.Present) != 0)
+                int slot = mm.File!.Base + (v - mm.Base);
+                uint entry = cache[slot];
+                if ((entry & Pte.Present) != 0)
                 {
                     _m.NowNs += _m.Costs.PageCacheHitNs;
-                    int f = Pte.Frame(pte);
+                    int f = Pte.Frame(entry);
                     if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
                     _policy.MarkAccessed(f);
                     continue;
                 }
-                if (!ReadIntoPageCache(task, v, write)) break;
+                if (ReadIntoPageCache(task, slot, write, inFault: false) < 0) break;
                 continue;
             }
             if ((pte & Pte.Present) != 0)
@@ -316,35 +345,39 @@ public sealed class Simulation
     }
 
     /// <summary>
-    /// filemap_read on a page-cache miss: charge, allocate, read from storage, add to the LRU (not in a
-    /// fault, so not active: single-use pages land in the oldest generation), then folio_mark_accessed.
+    /// A page-cache miss (filemap_read, or filemap_fault for a mapping): charge, allocate, read from
+    /// storage, add to the page cache and the LRU. Through a descriptor the folio is not active (single-use
+    /// pages land in the oldest generation) and folio_mark_accessed follows the copy; in a fault the
+    /// mapping's recency decides. Returns the frame, or -1 when the task was killed.
     /// </summary>
-    private bool ReadIntoPageCache(TaskRuntime task, int v, bool write)
+    private int ReadIntoPageCache(TaskRuntime task, int slot, bool write, bool inFault)
     {
         var memcg = task.Memcg;
-        if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
+        if (!_reclaim.TryCharge(memcg, task.Mm)) return -1;
         int f = AllocateFrame(task);
-        if (f < 0) return false;
+        if (f < 0) return -1;
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
-        _m.Spend(_m.Costs.FileReadNs + _m.Costs.PageCacheHitNs);
-        uint flags = TakeFileShadow(v, memcg, 0, inFault: false);
+        _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
+        uint flags = TakeFileShadow(slot, memcg, inFault ? FaultFlags(task.Mm) : 0, inFault);
         _m.Frames.Flags[f] |= flags | (write ? PageFlags.Dirty : 0);
-        _m.Frames.Rmap[f] = v;
+        _m.Frames.Rmap[f] = slot;
         _policy.AddNewFolio(f);
-        _m.PageTables.Ptes[v] = Pte.MakePresent(f);
-        task.Mm.Rss++;
-        _policy.MarkAccessed(f);
-        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
-        return true;
+        _m.PageCache.Entries[slot] = Pte.MakePresent(f);
+        if (!inFault)
+        {
+            _policy.MarkAccessed(f);
+            if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+        }
+        return f;
     }
 
     /// <summary>A file page comes back: consume its shadow entry and let the policy judge the refault.</summary>
-    private uint TakeFileShadow(int v, MemCgroup memcg, uint flags, bool inFault)
+    private uint TakeFileShadow(int slot, MemCgroup memcg, uint flags, bool inFault)
     {
-        var shadows = _m.PageTables.FileShadows!;
-        ulong shadow = shadows[v];
+        var shadows = _m.PageCache.Shadows;
+        ulong shadow = shadows[slot];
         if (shadow == 0) return flags;
-        shadows[v] = 0;
+        shadows[slot] = 0;
         return _policy.Refault(shadow, memcg, 0, flags, inFault);
     }
 
@@ -377,27 +410,35 @@ public sealed class Simulation
         var memcg = task.Memcg;
         var ptes = _m.PageTables.Ptes;
         memcg.Count(VmEvent.PgFault);
-        if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
-        uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
-        int f = AllocateFrame(task);
-        if (f < 0) return false;
         if (task.Mm.Backend == MemoryBackend.FileMmap)
         {
-            // The mapping's page-cache page is not resident (one mapper: resident means mapped): read it in.
-            memcg.Count(VmEvent.PgMajFault);
-            memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
-            _m.Spend(_m.Costs.MajorFaultNs + _m.Costs.FileReadNs);
-            uint fileFlags = TakeFileShadow(v, memcg, FaultFlags(task.Mm), inFault: true);
-            // A write fault on a shared mapping dirties the folio (fault_dirty_shared_page).
-            _m.Frames.Flags[f] |= fileFlags | (write ? PageFlags.Dirty : 0);
-            _m.Frames.Rmap[f] = v;
-            _policy.AddNewFolio(f);
-            ptes[v] = Pte.MakePresent(f) | Pte.Young;
+            // filemap_fault: a page already in the page cache is only mapped (a minor fault; it stays
+            // charged to whoever read it in); otherwise it is read in (a major fault).
+            int slot = task.Mm.File!.Base + (v - task.Mm.Base);
+            uint entry = _m.PageCache.Entries[slot];
+            int frame;
+            if ((entry & Pte.Present) != 0)
+            {
+                frame = Pte.Frame(entry);
+                _m.Spend(_m.Costs.MinorFaultNs);
+                if (write) _m.Frames.Flags[frame] |= PageFlags.Dirty;
+            }
+            else
+            {
+                memcg.Count(VmEvent.PgMajFault);
+                frame = ReadIntoPageCache(task, slot, write, inFault: true);
+                if (frame < 0) return false;
+            }
+            ptes[v] = Pte.MakePresent(frame) | Pte.Young;
             _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
             task.Mm.Rss++;
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
             return true;
         }
+        if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
+        uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
+        int f = AllocateFrame(task);
+        if (f < 0) return false;
         uint flags = PageFlags.SwapBacked | FaultFlags(task.Mm);
         if (Pte.IsSwap(pte))
         {

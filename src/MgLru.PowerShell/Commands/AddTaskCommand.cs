@@ -55,6 +55,11 @@ public sealed class AddTaskCommand : PSCmdlet
     [Parameter]
     public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
 
+    /// <summary>The file a FileRead or FileMmap task uses: tasks naming the same file share its page cache and, when mapping it, its pages.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? File { get; set; }
+
     /// <summary>Make the task a thread of this earlier task of the same memcg: it shares its mm (pages and page tables).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -79,7 +84,9 @@ public sealed class AddTaskCommand : PSCmdlet
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
             var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith));
+            if (File != null && Backend == MemoryBackend.Anon)
+                throw new ArgumentException("-File needs -Backend FileRead or FileMmap.", nameof(File));
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File));
         }
         catch (ArgumentException e)
         {

@@ -51,9 +51,10 @@ public sealed class FileTests
         var task = new TaskSpec("r", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileRead), 10 * Scenarios.Page, 0);
         var sim = Run(ReclaimPolicy.Mglru, 1, task);
         var frames = sim.Machine.Frames;
-        int page0 = Mm.Pte.Frame(sim.Machine.PageTables.Ptes[0]);
+        var cache = sim.Machine.PageCache.Entries; // the file's page cache: slot i holds page i
+        int page0 = Mm.Pte.Frame(cache[0]);
         Assert.Equal(3, sim.Policy.FolioTier(frames.Flags[page0]));
-        Assert.Equal(0, sim.Policy.FolioTier(frames.Flags[Mm.Pte.Frame(sim.Machine.PageTables.Ptes[1])]));
+        Assert.Equal(0, sim.Policy.FolioTier(frames.Flags[Mm.Pte.Frame(cache[1])]));
         // Tier 3 has refaulted far more than tier 0 (the PID controller's evidence): get_tier_idx = 2.
         var l = sim.Machine.Memcgs[1].Lruvec;
         l.Refaulted[Lruvec.File * 4 + 3] = 1000;
@@ -62,7 +63,7 @@ public sealed class FileTests
         Assert.Equal(2, sim.Policy.GetTierIdx(l, Lruvec.File));
         // All ten pages sit in the oldest file generation (single-use reads): evict it.
         sim.WriteLruGen("- 2 0 0 1"); // swappiness 1: file first
-        Assert.True(Mm.Pte.IsPresent(sim.Machine.PageTables.Ptes[0]), "the tier-3 page was evicted");
+        Assert.True(Mm.Pte.IsPresent(cache[0]), "the tier-3 page was evicted");
         Assert.Equal(9, sim.Counter("t", VmEvent.PgStealFile));
         Assert.Equal(1, sim.Counter("t", VmEvent.PgRefill));
         Assert.Equal(0, sim.Counter("t", VmEvent.PgFault));
@@ -108,5 +109,53 @@ public sealed class WritebackTests
         Assert.True(r.PgStealFile >= 2048 - 256);
         Assert.True(r.PgPgOut >= (2048 - 256) * 4);
         Assert.Equal(0, r.PswpOut);
+    }
+}
+
+public sealed class SharedFileTests
+{
+    private static Engine.Simulation.Simulation Run(ReclaimPolicy policy, int mappers, long limitPages, long accesses)
+    {
+        var tasks = new TaskSpec[mappers];
+        for (int i = 0; i < mappers; i++)
+            tasks[i] = new TaskSpec("m" + i, new WorkloadSpec(WorkloadKind.Zipf, backend: MemoryBackend.FileMmap), 512 * Scenarios.Page, accesses, file: "data");
+        var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: tasks);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
+        {
+            Policy = policy,
+            LruGenEnabled = policy == ReclaimPolicy.Mglru ? 1 : 0,
+            CheckInvariants = true,
+            TimeSliceAccesses = 64,
+        }));
+        sim.Run();
+        return sim;
+    }
+
+    [Fact]
+    public void Tasks_mapping_one_file_share_its_page_cache()
+    {
+        // Three mappers of a 512-page file with room for all of it: the first to touch a page reads it in
+        // (a major fault), the others only map it (minor faults); every page is charged once.
+        var sim = Run(ReclaimPolicy.Mglru, 3, 1024, 0);
+        var r = sim.Results()[0];
+        Assert.Equal(512, r.PgMajFault);
+        Assert.Equal(3 * 512, r.PgFault);
+        Assert.Equal(512, r.ResidentPages);
+        Assert.All(sim.Machine.Mms, mm => Assert.Equal(512, mm.Rss));
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru)]
+    [InlineData(ReclaimPolicy.Classic)]
+    public void The_rmap_walk_of_a_shared_file_page_visits_every_mapping(ReclaimPolicy policy)
+    {
+        // Under pressure, reclaim must check (and unmap) every mapping of a page: rmap CPU grows with the
+        // number of mappers for the same number of pages reclaimed (not 4x: a page that reclaim unmapped
+        // and one task faulted back in is mapped once).
+        var one = Run(policy, 1, 256, 20_000);
+        var four = Run(policy, 4, 256, 5_000);
+        double perPageOne = one.Machine.ReclaimNsByCategory[(int)Engine.Simulation.CostCategory.Rmap] / (double)one.Results()[0].PgSteal;
+        double perPageFour = four.Machine.ReclaimNsByCategory[(int)Engine.Simulation.CostCategory.Rmap] / (double)four.Results()[0].PgSteal;
+        Assert.True(perPageFour > 1.5 * perPageOne, $"rmap ns per reclaimed page: {perPageOne:N0} with one mapper, {perPageFour:N0} with four");
     }
 }

@@ -92,19 +92,17 @@ internal sealed partial class ClassicPolicy : LruPolicy
 
     /// <summary>
     /// folio_check_references (classic): a young PTE marks the folio referenced and keeps it for one
-    /// more trip around the inactive list; a second reference activates it.
+    /// more trip around the inactive list; a second reference, or young PTEs in several mappings,
+    /// activates it.
     /// </summary>
-    protected override FolioReference CheckReferences(int frame, int vpage)
+    protected override FolioReference CheckReferences(int frame, int referencedPtes)
     {
         uint flags = _frames.Flags[frame];
         bool referencedFolio = (flags & PageFlags.Referenced) != 0;
         _frames.Flags[frame] = flags & ~PageFlags.Referenced;
-        if (vpage >= 0 && TestAndClearYoung(vpage))
-        {
-            _frames.Flags[frame] |= PageFlags.Referenced;
-            return referencedFolio ? FolioReference.Activate : FolioReference.Keep;
-        }
-        return FolioReference.Reclaim;
+        if (referencedPtes == 0) return FolioReference.Reclaim;
+        _frames.Flags[frame] |= PageFlags.Referenced;
+        return referencedFolio || referencedPtes > 1 ? FolioReference.Activate : FolioReference.Keep;
     }
 
     /// <summary>lru_move_tail: to the tail of the inactive list, to be reclaimed next.</summary>

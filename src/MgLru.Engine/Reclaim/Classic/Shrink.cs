@@ -180,9 +180,8 @@ internal sealed partial class ClassicPolicy
         {
             int f = _frames.Tail(hold);
             _frames.Unlink(f);
-            int vpage = _frames.Rmap[f];
-            // folio_referenced (no VM_EXEC mappings are simulated, so the verdict is always "deactivate").
-            if (vpage >= 0 && IsMapped(f) && ReferencesCount(vpage)) TestAndClearYoung(vpage);
+            // folio_referenced clears the young bits; no VM_EXEC mappings are simulated, so every folio is deactivated.
+            FolioReferenced(f);
             _frames.Flags[f] = (_frames.Flags[f] & ~PageFlags.Active) | PageFlags.Workingset;
             _frames.AddHead(_m.KeepList, f);
             deactivated++;

@@ -82,7 +82,7 @@ internal sealed class ExactLruPolicy : LruPolicy
     }
 
     /// <summary>The textbook LRU evicts its tail whatever its accessed bits say.</summary>
-    protected override FolioReference CheckReferences(int frame, int vpage) => FolioReference.Reclaim;
+    protected override FolioReference CheckReferences(int frame, int referencedPtes) => FolioReference.Reclaim;
 
     /// <summary>A page that could not be evicted (no swap slot) goes back to the head.</summary>
     protected override void PutBack(int frame)

@@ -368,13 +368,15 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>
-    /// folio_check_references for MGLRU: no young PTE → reclaim; a young one (look-around runs on it)
-    /// → lru_gen_set_refs: keep the first time, activate the second (6.1: activate at once).
+    /// folio_check_references for MGLRU: no young PTE → reclaim; young (look-around ran on each) →
+    /// lru_gen_set_refs: keep the first time, activate the second (6.1: activate at once).
     /// </summary>
-    protected override FolioReference CheckReferences(int frame, int vpage)
+    protected override FolioReference CheckReferences(int frame, int referencedPtes)
     {
-        if (vpage < 0 || !TestAndClearYoung(vpage)) return FolioReference.Reclaim;
-        LookAround(frame, vpage);
+        if (referencedPtes == 0) return FolioReference.Reclaim;
         return SetRefs(frame) ? FolioReference.Activate : FolioReference.Keep;
     }
+
+    /// <summary>The rmap walk found a young PTE: look around it (lru_gen_look_around in folio_referenced_one).</summary>
+    protected override void OnYoungPte(int frame, int vpage) => LookAround(frame, vpage);
 }
