@@ -2,9 +2,9 @@
 # 1. A memcached-like load: four worker threads sharing one 96 MiB mm, Zipf(1.0) keys, overcommitted 2:1
 #    onto zram. Aging by rmap only (0x0001) against page-table walks (0x0007): how reclaim CPU is spent and
 #    what the workload gets done.
-# 2. Sparse access: 24 mostly idle tasks of 16 MiB next to one busy one. The mm bitmap skips the tasks that
-#    have not run since the last walk and the Bloom filters skip PTE tables with few young PTEs; forcing
-#    every walk to scan everything shows what they save.
+# 2. Sparse access: 24 mostly idle tasks of 16 MiB (each runs one scheduler turn in twenty) next to one
+#    busy one. The mm bitmap skips the tasks that have not run since the last walk and the Bloom filters
+#    skip PTE tables with few young PTEs; forcing every walk to scan everything shows what they save.
 param([long] $Seed = 1)
 
 function New-KeyValue {
@@ -26,7 +26,7 @@ foreach ($r in $kv) {
 function New-Sparse {
     $cg = New-MemCgroup -Name sparse -Limit 96MB
     $null = $cg | Add-Task -Name busy -Workload Zipf -Rss 64MB -Accesses 600000
-    foreach ($i in 1..24) { $null = $cg | Add-Task -Name "idle$i" -Workload Uniform -Rss 16MB -Accesses 2000 }
+    foreach ($i in 1..24) { $null = $cg | Add-Task -Name "idle$i" -Workload Uniform -Rss 16MB -Accesses 20000 -RunFraction 0.05 }
     $cg
 }
 

@@ -6,8 +6,10 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null, string? file = null)
+        string? shareMmWith = null, string? file = null, double runFraction = 1.0)
     {
+        if (!(runFraction > 0 && runFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(runFraction), runFraction, "The run fraction is in (0, 1].");
+        RunFraction = runFraction;
         ShareMmWith = shareMmWith;
         File = file;
         VmaFlags = vmaFlags;
@@ -34,6 +36,12 @@ public sealed class TaskSpec
     public long Accesses { get; }
 
     public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>
+    /// Share of the scheduler's turns the task takes (it sleeps through the others): a task that sleeps
+    /// does not switch to its mm, so page-table walkers skip the mm until it runs again.
+    /// </summary>
+    public double RunFraction { get; }
 
     /// <summary>The file a FileRead/FileMmap task uses; tasks naming the same file share its page cache (and map the same pages). Null: a file of its own.</summary>
     public string? File { get; }

@@ -41,8 +41,9 @@ public sealed class Simulation
 
     private sealed class TaskRuntime
     {
-        public TaskRuntime(string name, MmStruct mm, AccessGenerator generator, MemCgroup memcg, MemCgroup? moveTo, long moveAtAccess)
+        public TaskRuntime(string name, MmStruct mm, AccessGenerator generator, MemCgroup memcg, MemCgroup? moveTo, long moveAtAccess, double runFraction = 1.0)
         {
+            RunFraction = runFraction;
             Name = name;
             Mm = mm;
             Generator = generator;
@@ -59,6 +60,17 @@ public sealed class Simulation
         /// <summary>A scheduled move to another memcg, and the access count at which it happens.</summary>
         public MemCgroup? MoveTo { get; set; }
         public long MoveAtAccess { get; }
+        /// <summary>Share of scheduler turns taken; the others are slept through.</summary>
+        public double RunFraction { get; }
+        /// <summary>Scheduler turns offered so far (for the deterministic duty cycle).</summary>
+        public long Turns;
+
+        /// <summary>Whether the task takes this turn: Bresenham spreads RunFraction evenly over the turns.</summary>
+        public bool WantsTurn()
+        {
+            long t = Turns++;
+            return (long)Math.Floor((t + 1) * RunFraction) > (long)Math.Floor(t * RunFraction);
+        }
     }
 
     private Simulation(ScenarioSpec scenario)
@@ -145,7 +157,7 @@ public sealed class Simulation
                     // A thread: the same mm, its own stream of accesses over the same pages.
                     var leader = _tasks.Find(x => x.Memcg == memcg && x.Name == t.ShareMmWith)!;
                     var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, rng.NextUInt64());
-                    _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total)));
+                    _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total), t.RunFraction));
                     _totalAccesses += threadGen.Total;
                     continue;
                 }
@@ -169,7 +181,7 @@ public sealed class Simulation
                 _m.Mms.Add(mm);
                 memcg.MmList.Add(mm); // lru_gen_add_mm
                 var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, rng.NextUInt64());
-                _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total)));
+                _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction));
                 _totalAccesses += generator.Total;
                 basePage += PageTables.AlignUp(t.Pages);
             }
@@ -268,18 +280,29 @@ public sealed class Simulation
         return true;
     }
 
+    /// <summary>
+    /// Round-robin over the tasks with work left; a task with a run fraction below 1 sleeps through some of
+    /// its turns. When every task with work left sleeps, the first of them runs (an idle CPU wakes it).
+    /// </summary>
     private TaskRuntime NextRunnableTask()
     {
+        TaskRuntime? fallback = null;
+        int fallbackIndex = 0;
         for (int i = 0; i < _tasks.Count; i++)
         {
-            var t = _tasks[(_nextTask + i) % _tasks.Count];
-            if (!t.Mm.Exited && !t.Generator.Done)
+            int index = (_nextTask + i) % _tasks.Count;
+            var t = _tasks[index];
+            if (t.Mm.Exited || t.Generator.Done) continue;
+            if (t.RunFraction >= 1.0 || t.WantsTurn())
             {
-                _nextTask = (_nextTask + i + 1) % _tasks.Count;
+                _nextTask = (index + 1) % _tasks.Count;
                 return t;
             }
+            if (fallback == null) { fallback = t; fallbackIndex = index; }
         }
-        throw new InvalidOperationException("No runnable task.");
+        if (fallback == null) throw new InvalidOperationException("No runnable task.");
+        _nextTask = (fallbackIndex + 1) % _tasks.Count;
+        return fallback;
     }
 
     /// <summary>The access loop: a hit sets the PTE's accessed (and dirty) bit; a miss takes the fault path.</summary>

@@ -55,6 +55,11 @@ public sealed class AddTaskCommand : PSCmdlet
     [Parameter]
     public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
 
+    /// <summary>Share of the scheduler's turns the task runs, (0, 1]; it sleeps through the rest, and walkers skip its mm until it runs again.</summary>
+    [Parameter]
+    [ValidateRange(0.001, 1.0)]
+    public double RunFraction { get; set; } = 1.0;
+
     /// <summary>The file a FileRead or FileMmap task uses: tasks naming the same file share its page cache and, when mapping it, its pages.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -86,7 +91,7 @@ public sealed class AddTaskCommand : PSCmdlet
             var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
             if (File != null && Backend == MemoryBackend.Anon)
                 throw new ArgumentException("-File needs -Backend FileRead or FileMmap.", nameof(File));
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File));
+            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
         }
         catch (ArgumentException e)
         {

@@ -88,3 +88,22 @@ public sealed class ThreadTests
         Assert.Contains("'nobody'", e.Message);
     }
 }
+
+public sealed class SchedulerTests
+{
+    [Fact]
+    public void A_task_with_a_run_fraction_takes_that_share_of_the_turns()
+    {
+        // Two tasks, slices of 100 accesses; "b" runs one turn in four. After 10 slices "a" has had 8 turns
+        // and "b" 2 (b's offered turns: yes on the 4th and 8th).
+        var a = new TaskSpec("a", new WorkloadSpec(WorkloadKind.Uniform, populate: false), 64 * Scenarios.Page, 10_000);
+        var b = new TaskSpec("b", new WorkloadSpec(WorkloadKind.Uniform, populate: false), 64 * Scenarios.Page, 10_000, runFraction: 0.25);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("x", tasks: new[] { a }), new MemCgroupSpec("y", tasks: new[] { b }) },
+            new RunOptions { TimeSliceAccesses = 100 }));
+        sim.Step(1000);
+        Assert.Equal(800, sim.Counter("x", Stats.VmEvent.Accesses));
+        Assert.Equal(200, sim.Counter("y", Stats.VmEvent.Accesses));
+        sim.Run(); // once "a" is done, "b" runs every turn
+        Assert.Equal(10_000, sim.Counter("y", Stats.VmEvent.Accesses));
+    }
+}
