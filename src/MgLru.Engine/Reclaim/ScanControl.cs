@@ -43,6 +43,22 @@ internal sealed class ScanControl
 
     public bool CgroupReclaim => TargetMemcg != null;
 
+    /// <summary>PGSCAN_KSWAPD + reclaimer_offset(): the pgscan_* counter this reclaimer feeds.</summary>
+    public Stats.VmEvent ScanEvent => Reclaimer switch
+    {
+        Reclaimer.Kswapd => Stats.VmEvent.PgScanKswapd,
+        Reclaimer.Proactive => Stats.VmEvent.PgScanProactive,
+        _ => Stats.VmEvent.PgScanDirect,
+    };
+
+    /// <summary>PGSTEAL_KSWAPD + reclaimer_offset().</summary>
+    public Stats.VmEvent StealEvent => Reclaimer switch
+    {
+        Reclaimer.Kswapd => Stats.VmEvent.PgStealKswapd,
+        Reclaimer.Proactive => Stats.VmEvent.PgStealProactive,
+        _ => Stats.VmEvent.PgStealDirect,
+    };
+
     public void Reset(Reclaimer reclaimer, MemCgroup? target, long nrToReclaim, bool maySwap, int priority)
     {
         Reclaimer = reclaimer;

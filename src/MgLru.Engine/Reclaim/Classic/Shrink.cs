@@ -149,7 +149,7 @@ internal sealed partial class ClassicPolicy
         int list = _m.IsolatedList;
         long scanned = IsolateLruFolios(nrToScan, lru, memcg, list);
         bool file = lru == ClassicLruvec.InactiveFile;
-        memcg.Count(ScanEvent(sc), scanned);
+        memcg.Count(sc.ScanEvent, scanned);
         memcg.Count(file ? VmEvent.PgScanFile : VmEvent.PgScanAnon, scanned);
         if (scanned == 0) return 0;
         long pageoutBefore = memcg.Events[(int)VmEvent.PswpOut];
@@ -159,7 +159,7 @@ internal sealed partial class ClassicPolicy
         if (sc.UnqueuedDirty - unqueuedBefore == scanned) _m.Flusher?.WakeUp();
         long pageout = memcg.Events[(int)VmEvent.PswpOut] - pageoutBefore;
         MoveFoliosToLru(list);
-        memcg.Count(StealEvent(sc), reclaimed);
+        memcg.Count(sc.StealEvent, reclaimed);
         memcg.Count(file ? VmEvent.PgStealFile : VmEvent.PgStealAnon, reclaimed);
         if (_v614) NoteCost(l, file, pageout * SwapClusterMax + (scanned - reclaimed));
         else NoteCost(l, file, pageout);
@@ -211,18 +211,4 @@ internal sealed partial class ClassicPolicy
         l.RefaultsSnapshot[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
         l.RefaultsSnapshot[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
     }
-
-    private static VmEvent ScanEvent(ScanControl sc) => sc.Reclaimer switch
-    {
-        Reclaimer.Kswapd => VmEvent.PgScanKswapd,
-        Reclaimer.Proactive => VmEvent.PgScanProactive,
-        _ => VmEvent.PgScanDirect,
-    };
-
-    private static VmEvent StealEvent(ScanControl sc) => sc.Reclaimer switch
-    {
-        Reclaimer.Kswapd => VmEvent.PgStealKswapd,
-        Reclaimer.Proactive => VmEvent.PgStealProactive,
-        _ => VmEvent.PgStealDirect,
-    };
 }

@@ -72,12 +72,12 @@ internal sealed class ExactLruPolicy : LruPolicy
             _frames.AddHead(list, f);
             taken++;
         }
-        memcg.Count(VmEvent.PgScanDirect, taken);
+        memcg.Count(sc.ScanEvent, taken);
         memcg.Count(VmEvent.PgScanAnon, taken);
         long reclaimed = ShrinkFolioList(list, sc);
         MoveFoliosToLru(list);
         sc.NrReclaimed += reclaimed;
-        memcg.Count(VmEvent.PgStealDirect, reclaimed);
+        memcg.Count(sc.StealEvent, reclaimed);
         memcg.Count(VmEvent.PgStealAnon, reclaimed);
     }
 

@@ -190,12 +190,7 @@ internal sealed partial class MglruPolicy
 
     private void CountSteal(MemCgroup memcg, ScanControl sc, int type, long reclaimed)
     {
-        memcg.Count(sc.Reclaimer switch
-        {
-            Reclaimer.Kswapd => VmEvent.PgStealKswapd,
-            Reclaimer.Proactive => VmEvent.PgStealProactive,
-            _ => VmEvent.PgStealDirect,
-        }, reclaimed);
+        memcg.Count(sc.StealEvent, reclaimed);
         memcg.Count(type == Lruvec.Anon ? VmEvent.PgStealAnon : VmEvent.PgStealFile, reclaimed);
     }
 
@@ -276,12 +271,7 @@ internal sealed partial class MglruPolicy
         // Invariants 8 and 9: only the oldest generation, never the two youngest, about one batch per call.
         if (_m.Options.CheckInvariants && (l.MinSeq[type] + Lruvec.MinNrGens > l.MaxSeq || isolated > MinLruBatch))
             throw new InvariantViolationException(isolated > MinLruBatch ? 9 : 8, $"scan_folios isolated {isolated} pages from seq {l.MinSeq[type]} with max_seq {l.MaxSeq}.");
-        memcg.Count(sc.Reclaimer switch
-        {
-            Reclaimer.Kswapd => VmEvent.PgScanKswapd,
-            Reclaimer.Proactive => VmEvent.PgScanProactive,
-            _ => VmEvent.PgScanDirect,
-        }, isolated);
+        memcg.Count(sc.ScanEvent, isolated);
         memcg.Count(VmEvent.PgRefill, sorted);
         memcg.Count(type == Lruvec.Anon ? VmEvent.PgScanAnon : VmEvent.PgScanFile, isolated);
         if (type == Lruvec.File) sc.FileTaken += isolated;

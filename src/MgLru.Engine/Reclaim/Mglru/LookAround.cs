@@ -64,7 +64,7 @@ internal sealed partial class MglruPolicy
             young++;
             if (_v614)
             {
-                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { Activate(f, l); promotedNow++; }
+                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { FolioActivate(f, l); promotedNow++; }
             }
             else if (oldGen < 0) _frames.Flags[f] = flags | PageFlags.Referenced;
             else if (oldGen != newGen) promote[nPromote++] = f;
@@ -75,7 +75,7 @@ internal sealed partial class MglruPolicy
         if (_v614) return;
         if (nPromote < PagevecSize)
         {
-            for (int i = 0; i < nPromote; i++) Activate(promote[i], l);
+            for (int i = 0; i < nPromote; i++) FolioActivate(promote[i], l);
             return;
         }
         for (int i = 0; i < nPromote; i++)
@@ -91,7 +91,7 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>folio_activate → lru_activate: take the folio off its generation and re-add it as active.</summary>
-    private void Activate(int f, Lruvec l)
+    private void FolioActivate(int f, Lruvec l)
     {
         uint flags = _frames.Flags[f];
         if ((flags & (PageFlags.Lru | PageFlags.Unevictable)) != PageFlags.Lru) return;
