@@ -13,6 +13,8 @@ internal sealed class PageTables
     public readonly uint[] Ptes;
     /// <summary>Accessed bit of the non-leaf PMD entry pointing at each PTE table.</summary>
     public readonly bool[] PmdYoung;
+    /// <summary>The PMD entry points at a PTE table: allocated by the first fault in its 2 MiB span (page tables are sparse).</summary>
+    public readonly bool[] PmdPresent;
     /// <summary>Which mm owns each PTE table (rmap from a PTE to its address space).</summary>
     public readonly int[] TableOwner;
 
@@ -22,7 +24,17 @@ internal sealed class PageTables
         Ptes = new uint[totalPages];
         long tables = (totalPages + Units.PtesPerTable - 1) / Units.PtesPerTable;
         PmdYoung = new bool[tables];
+        PmdPresent = new bool[tables];
         TableOwner = new int[tables];
+    }
+
+    /// <summary>Install a PTE: the PTE table exists from now on, and the walk to it set the PMD's accessed bit.</summary>
+    public void Map(int vpage, uint pte)
+    {
+        Ptes[vpage] = pte;
+        int pmd = vpage / Units.PtesPerTable;
+        PmdPresent[pmd] = true;
+        PmdYoung[pmd] = true;
     }
 
     public int MmOf(int vpage) => TableOwner[vpage / Units.PtesPerTable];

@@ -452,8 +452,7 @@ public sealed class Simulation
                 frame = ReadIntoPageCache(task, slot, write, inFault: true);
                 if (frame < 0) return false;
             }
-            ptes[v] = Pte.MakePresent(frame) | Pte.Young;
-            _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+            _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young);
             task.Mm.Rss++;
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
             return true;
@@ -485,8 +484,7 @@ public sealed class Simulation
         _m.Frames.Flags[f] |= flags;
         _m.Frames.Rmap[f] = v;
         _policy.AddNewFolio(f);
-        ptes[v] = Pte.MakePresent(f) | Pte.Young | (write ? Pte.Dirty : 0);
-        _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+        _m.PageTables.Map(v, Pte.MakePresent(f) | Pte.Young | (write ? Pte.Dirty : 0));
         task.Mm.Rss++;
         if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
         return true;

@@ -83,6 +83,12 @@ internal sealed partial class MglruPolicy
         {
             int pmd = table / Units.PtesPerTable;
             _m.SpendReclaim(_m.Costs.PmdVisitNs, CostCategory.PageTableWalk);
+            // A PMD entry without a PTE table: nothing below it (counted as one leaf, as the kernel does).
+            if (!pt.PmdPresent[pmd])
+            {
+                l.MmStats[(int)MmStat.LeafTotal]++;
+                continue;
+            }
             l.MmStats[(int)MmStat.NonleafTotal]++;
             if (nonleafYoung && !forceScan)
             {

@@ -131,6 +131,19 @@ public sealed class WalkTests
     }
 
     [Fact]
+    public void Page_tables_are_sparse_so_walks_skip_PMD_entries_without_a_PTE_table()
+    {
+        // A 1024-page VMA (two PTE spans) of which only pages 0..99 were ever touched: the second PTE table
+        // was never allocated, so the walk visits one table of 512 PTEs.
+        var sim = Sim(Enumerable.Range(0, 100).Select(i => (uint)i).ToArray());
+        sim.Run();
+        Assert.False(sim.Machine.PageTables.PmdPresent[1]);
+        sim.WriteLruGen("+ 2 0 3");
+        Assert.Equal(512, sim.Counter("t", VmEvent.WalkPtes));
+        Assert.Equal(1, sim.Counter("t", VmEvent.WalkPteTables));
+    }
+
+    [Fact]
     public void The_bloom_filter_keys_are_two_15_bit_halves_of_one_golden_ratio_hash()
     {
         BloomFilter.Keys(0, out int k0, out int k1);
