@@ -40,6 +40,12 @@ public sealed class RunOptions
     /// </summary>
     public bool WalkForceScan { get; init; }
 
+    /// <summary>
+    /// Reclaimers that age a lruvec together, interleaved round-robin mm by mm (kswapd and direct reclaimers
+    /// on other CPUs): each is handed unique mms and one of them ends the iteration. Results do not depend on it.
+    /// </summary>
+    public int Walkers { get; init; } = 1;
+
     /// <summary>Look-around on the eviction path (lru_gen_look_around).</summary>
     public bool LookAround { get; init; } = true;
 
@@ -64,6 +70,7 @@ public sealed class RunOptions
         if ((LruGenEnabled & ~0x7) != 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "lru_gen enabled takes bits 0x1, 0x2 and 0x4 only.");
         if (Policy == ReclaimPolicy.Mglru && (LruGenEnabled & LruGenCore) == 0) throw new ArgumentOutOfRangeException(nameof(LruGenEnabled), LruGenEnabled, "The Mglru policy needs bit 0x1 (LRU_GEN_CORE); use -Policy Classic for 0x0.");
         if (MinTtlMs < 0) throw new ArgumentOutOfRangeException(nameof(MinTtlMs), MinTtlMs, "min_ttl_ms cannot be negative.");
+        if (Walkers < 1 || Walkers > 64) throw new ArgumentOutOfRangeException(nameof(Walkers), Walkers, "Between 1 and 64 walkers.");
         if (TimeSliceAccesses <= 0) throw new ArgumentOutOfRangeException(nameof(TimeSliceAccesses), TimeSliceAccesses, "The time slice must be positive.");
     }
 }

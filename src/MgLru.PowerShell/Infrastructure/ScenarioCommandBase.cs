@@ -36,6 +36,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateRange(0, 7)]
     public int LruGenEnabled { get; set; }
 
+    /// <summary>Reclaimers aging a lruvec together (interleaved mm by mm); results do not depend on it.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int Walkers { get; set; } = 1;
+
     /// <summary>Walks ignore the mm bitmap, Bloom filters and non-leaf PMD bits (to measure what they save).</summary>
     [Parameter]
     public SwitchParameter WalkForceScan { get; set; }
@@ -115,6 +120,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
                 LruGenEnabled = enabled,
                 LookAround = LookAround,
                 WalkForceScan = WalkForceScan,
+                Walkers = Walkers,
                 Swappiness = Swappiness,
                 SwapBytes = Swap,
                 MemoryBytes = Memory,

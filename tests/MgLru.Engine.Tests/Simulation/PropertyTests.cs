@@ -8,15 +8,16 @@ namespace MgLru.Engine.Tests.Simulation;
 
 /// <summary>
 /// Random small scenarios with the invariant checker on after every fault and reclaim step: any
-/// violation throws. Each run is repeated to check that the same seed gives identical results.
+/// violation throws. Each run is repeated, with a single page-table walker, to check that the same seed
+/// gives identical results however many walkers interleave.
 /// </summary>
 public sealed class PropertyTests
 {
     public sealed record Case(int Memcgs, int[] LimitPages, int[] RssPages, WorkloadKind[] Kinds, int Accesses,
-        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed, bool ExactLru, int NodePages)
+        KernelRules Rules, int Enabled, int Swappiness, int SwapPages, ulong Seed, bool ExactLru, int NodePages, int Walkers)
     {
         public override string ToString() =>
-            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} lru={ExactLru} node={NodePages}";
+            $"memcgs={Memcgs} limits=[{string.Join(",", LimitPages)}] rss=[{string.Join(",", RssPages)}] kinds=[{string.Join(",", Kinds)}] accesses={Accesses} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} lru={ExactLru} node={NodePages} walkers={Walkers}";
 
         /// <summary>lru_gen enabled 0 stands for the classic LRU.</summary>
         public ReclaimPolicy Policy => ExactLru ? ReclaimPolicy.Lru : Enabled == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru;
@@ -35,9 +36,10 @@ public sealed class PropertyTests
         from seed in Gen.Choose(0, int.MaxValue)
         from exactLru in Gen.Elements(false, false, false, true)
         from node in Gen.Elements(0, 0, 256, 320)
-        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed, exactLru, node);
+        from walkers in Gen.Choose(1, 4)
+        select new Case(memcgs, limits, rss, kinds, accesses, rules, enabled, swappiness, swap, (ulong)seed, exactLru, node, walkers);
 
-    private static ScenarioSpec Build(Case c)
+    private static ScenarioSpec Build(Case c, int? walkers = null)
     {
         var cgs = Enumerable.Range(0, c.Memcgs).Select(i => new MemCgroupSpec("cg" + i, c.LimitPages[i] * Scenarios.Page, tasks: new[]
         {
@@ -52,6 +54,7 @@ public sealed class PropertyTests
             SwapBytes = c.SwapPages * Scenarios.Page,
             Seed = c.Seed,
             MemoryBytes = c.NodePages * Scenarios.Page,
+            Walkers = walkers ?? c.Walkers,
             CheckInvariants = true,
             TimeSliceAccesses = 97,
         });
@@ -65,7 +68,8 @@ public sealed class PropertyTests
             var a = Engine.Simulation.Simulation.Create(Build(c));
             a.Run();
             a.CheckInvariants();
-            var b = Engine.Simulation.Simulation.Create(Build(c));
+            // Same seed, one walker instead of several: the interleaving of walkers must not change anything.
+            var b = Engine.Simulation.Simulation.Create(Build(c, walkers: 1));
             b.Run();
             var ra = a.Results();
             var rb = b.Results();

@@ -40,15 +40,19 @@ internal sealed partial class MglruPolicy
     public bool TryToIncMaxSeq(Lruvec l, long seq, int swappiness, bool forceScan)
     {
         if (seq <= l.MmStateSeq) return false;
-        if (_m.Options.PageTableWalks)
+        // set_mm_walk: kswapd has a walker per node; others kzalloc one without dipping into the reserves,
+        // which fails when the node is below its min watermark: then rmap-only (iterate_mm_list_nowalk).
+        bool walker = _m.Options.PageTableWalks && (_m.InKswapd || _m.Frames.FreeFrames > _m.Watermarks.Min);
+        if (_m.Options.PageTableWalks && !walker) _m.Memcgs[l.Memcg].Count(VmEvent.WalkerAllocFailures);
+        if (walker)
         {
-            // set_mm_walk: kswapd has a walker per node; others kzalloc one without dipping into the
-            // reserves, which fails when the node is below its min watermark: then rmap-only (nowalk).
-            bool walker = _m.InKswapd || _m.Frames.FreeFrames > _m.Watermarks.Min;
-            if (walker) WalkMmList(l, seq, swappiness, forceScan);
-            else _m.Memcgs[l.Memcg].Count(VmEvent.WalkerAllocFailures);
+            if (!WalkMmList(l, seq, swappiness, forceScan)) return false;
         }
-        l.MmStateSeq++;
+        else
+        {
+            l.MmStateSeq++;
+            l.MmHead = -1;
+        }
         bool success = IncMaxSeq(l, seq, swappiness);
         if (success) _m.Memcgs[l.Memcg].Count(VmEvent.LruGenAging);
         return success;

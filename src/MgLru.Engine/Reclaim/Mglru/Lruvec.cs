@@ -64,6 +64,9 @@ internal sealed class Lruvec
     /// <summary>mm_state.seq: the last completed mm-list iteration.</summary>
     public long MmStateSeq = MinNrGens;
 
+    /// <summary>mm_state.head: index in the memcg's mm list of the last mm handed out in this iteration (-1: the list head).</summary>
+    public int MmHead = -1;
+
     /// <summary>mm_state.filters[2]: null until the first walker allocates them (a missing filter passes everything).</summary>
     public readonly BloomFilter?[] Filters = new BloomFilter?[2];
 

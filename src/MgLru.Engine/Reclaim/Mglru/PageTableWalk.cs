@@ -9,69 +9,138 @@ namespace MgLru.Engine.Reclaim.Mglru;
 
 // Aging by page-table walk (mm/vmscan.c iterate_mm_list, walk_mm, walk_pmd_range, walk_pte_range,
 // Bloom filters): young PTEs of the memcg's mms promote their folios to max_seq by gen-field update.
-// One walker completes each iteration (reclaimers are not interleaved), so each mm is walked once per
-// iteration and exactly that walker increments max_seq (invariant 14).
+// Several walkers may age one lruvec at once (RunOptions.Walkers, in a fixed round-robin interleaving):
+// iterate_mm_list hands each a unique mm, and the one that finds the end of the list ends the
+// iteration and increments max_seq (invariant 14).
 internal sealed partial class MglruPolicy
 {
-    /// <summary>
-    /// One iteration of the memcg's mm list for lruvec <paramref name="l"/> at <paramref name="seq"/>:
-    /// mms that have not run since the last walk on this node are skipped (mm bitmap), PTE tables whose
-    /// non-leaf PMD is old (0x4) or that are missing from the Bloom filter of <paramref name="seq"/> are
-    /// skipped, and dense tables carry over into the filter of seq + 1. force_scan (the debugfs default,
-    /// or mms added since the last iteration) bypasses all three.
-    /// </summary>
-    private void WalkMmList(Lruvec l, long seq, int swappiness, bool forceScan)
+    /// <summary>struct lru_gen_mm_walk: one reclaimer's walk state.</summary>
+    private sealed class MmWalker
     {
-        var memcg = _m.Memcgs[l.Memcg];
-        if (l.MmsAddedSinceIteration || _m.Options.WalkForceScan) forceScan = true; // newcomers since the last iteration are force-scanned
-        l.MmsAddedSinceIteration = false;
-        ulong nodeBit = 1UL << (l.Node % 64);
-        bool first = true;
-        foreach (var mm in memcg.MmList)
+        public long Seq;
+        public bool ForceScan;
+        public bool Done;
+        /// <summary>walk->nr_pages: generation-size deltas batched until reset_batch_size (sizes are eventually consistent).</summary>
+        public readonly long[] Batch = new long[Lruvec.MaxNrGens * 2];
+        public int Batched;
+    }
+
+    private MmWalker[] _walkers = System.Array.Empty<MmWalker>();
+
+    /// <summary>
+    /// The walk part of try_to_inc_max_seq: <see cref="RunOptions.Walkers"/> walkers take turns asking
+    /// iterate_mm_list for an mm and walking it, until the list is exhausted. Returns whether one of them
+    /// ended the iteration (then mm_state.seq has advanced).
+    /// </summary>
+    private bool WalkMmList(Lruvec l, long seq, int swappiness, bool forceScan)
+    {
+        int count = System.Math.Max(1, _m.Options.Walkers);
+        if (_walkers.Length != count)
         {
-            if (mm.Exited) continue;
-            // get_next_mm: the mm has not run on any CPU since the last walk of this node.
-            if ((mm.NodeBitmap & nodeBit) == 0 && !forceScan)
+            _walkers = new MmWalker[count];
+            for (int i = 0; i < count; i++) _walkers[i] = new MmWalker();
+        }
+        foreach (var w in _walkers)
+        {
+            w.Seq = seq;
+            w.ForceScan = forceScan || _m.Options.WalkForceScan;
+            w.Done = false;
+        }
+        var memcg = _m.Memcgs[l.Memcg];
+        bool ended = false;
+        int done = 0;
+        if (_m.Options.CheckInvariants) _handedOut.Clear();
+        for (int turn = 0; done < count; turn++)
+        {
+            var w = _walkers[turn % count];
+            if (w.Done) continue;
+            bool last = IterateMmList(l, memcg, w, out MmStruct? mm);
+            if (mm == null)
             {
-                memcg.Count(VmEvent.WalkMmsSkipped);
+                w.Done = true;
+                done++;
+                if (last)
+                {
+                    if (ended) throw new InvariantViolationException(14, $"memcg {memcg.Path}: two walkers ended iteration {seq}.");
+                    ended = true;
+                }
                 continue;
             }
-            mm.NodeBitmap &= ~nodeBit;
-            if (first)
-            {
-                // The walker that starts an iteration resets (or allocates) the filter for the next one.
-                first = false;
-                int next = (int)((seq + 1) & 1);
-                if (l.Filters[next] == null) l.Filters[next] = new BloomFilter();
-                else l.Filters[next]!.Clear();
-            }
-            memcg.Count(VmEvent.WalkMms);
             // should_skip_vma: anon VMAs when anon can't be evicted, file VMAs when file can't; a file read
             // through a descriptor has no VMA at all.
             if (mm.Backend == MemoryBackend.FileRead || mm.WalkSkips) continue;
             if (!TypeEvictable(mm.Backend == MemoryBackend.Anon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
-            WalkMm(l, memcg, mm, seq, forceScan);
-            ResetBatchSize(l); // walk_mm flushes under the LRU lock after each mm
+            WalkMm(l, memcg, mm, w);
+            ResetBatchSize(l, w); // walk_mm flushes under the LRU lock after each mm
         }
+        return ended;
     }
 
-    /// <summary>walk->nr_pages: generation-size deltas batched by the walker (lrugen sizes are eventually consistent).</summary>
-    private readonly long[] _walkBatch = new long[Lruvec.MaxNrGens * 2];
-    private int _walkBatched;
+    private readonly System.Collections.Generic.HashSet<MmStruct> _handedOut = new();
 
-    /// <summary>reset_batch_size: fold the walker's batched deltas into the lruvec's nr_pages.</summary>
-    private void ResetBatchSize(Lruvec l)
+    /// <summary>
+    /// iterate_mm_list: advance mm_state.head to the next mm this walker may take; at the end of the list
+    /// bump mm_state.seq and report "last". Mms added since the last iteration make the walker force-scan
+    /// (sticky); an mm that has not run since the last walk of this node is skipped unless forced. The
+    /// walker that starts an iteration resets the Bloom filter of the next one.
+    /// </summary>
+    private bool IterateMmList(Lruvec l, MemCgroup memcg, MmWalker walker, out MmStruct? mm)
     {
-        for (int i = 0; i < _walkBatch.Length; i++)
+        mm = null;
+        if (walker.Seq <= l.MmStateSeq) return false; // this iteration is over: another walker ended it
+        bool first = l.MmHead < 0;
+        var list = memcg.MmList;
+        ulong nodeBit = 1UL << (l.Node % 64);
+        while (true)
         {
-            l.NrPages[i] += _walkBatch[i];
-            _walkBatch[i] = 0;
+            l.MmHead++;
+            if (l.MmHead >= list.Count)
+            {
+                l.MmStateSeq++;
+                l.MmHead = -1;
+                l.MmsAddedSinceIteration = false;
+                return true;
+            }
+            if (l.MmsAddedSinceIteration) walker.ForceScan = true;
+            var candidate = list[l.MmHead];
+            if (candidate.Exited) continue;
+            // get_next_mm: skip an mm that has not run on any CPU since the last walk of this node.
+            if ((candidate.NodeBitmap & nodeBit) == 0 && !walker.ForceScan)
+            {
+                memcg.Count(VmEvent.WalkMmsSkipped);
+                continue;
+            }
+            candidate.NodeBitmap &= ~nodeBit;
+            mm = candidate;
+            break;
         }
-        _walkBatched = 0;
+        if (_m.Options.CheckInvariants && !_handedOut.Add(mm))
+            throw new InvariantViolationException(14, $"memcg {memcg.Path}: mm of {mm.TaskName} handed to two walkers in iteration {walker.Seq}.");
+        memcg.Count(VmEvent.WalkMms);
+        if (first)
+        {
+            int next = (int)((walker.Seq + 1) & 1);
+            if (l.Filters[next] == null) l.Filters[next] = new BloomFilter();
+            else l.Filters[next]!.Clear();
+        }
+        return false;
     }
 
-    private void WalkMm(Lruvec l, MemCgroup memcg, MmStruct mm, long seq, bool forceScan)
+    /// <summary>reset_batch_size: fold a walker's batched deltas into the lruvec's nr_pages.</summary>
+    private static void ResetBatchSize(Lruvec l, MmWalker w)
     {
+        for (int i = 0; i < w.Batch.Length; i++)
+        {
+            l.NrPages[i] += w.Batch[i];
+            w.Batch[i] = 0;
+        }
+        w.Batched = 0;
+    }
+
+    private void WalkMm(Lruvec l, MemCgroup memcg, MmStruct mm, MmWalker walker)
+    {
+        long seq = walker.Seq;
+        bool forceScan = walker.ForceScan;
         var pt = _m.PageTables;
         var ptes = pt.Ptes;
         bool nonleafYoung = (_m.Options.LruGenEnabled & RunOptions.LruGenNonleafYoung) != 0;
@@ -136,9 +205,9 @@ internal sealed partial class MglruPolicy
                 {
                     // update_batch_size: the lruvec's sizes catch up when the batch is flushed.
                     int type = PageFlags.Type(flags);
-                    _walkBatch[oldGen * 2 + type]--;
-                    _walkBatch[newGen * 2 + type]++;
-                    if (++_walkBatched >= MaxLruBatch) ResetBatchSize(l);
+                    walker.Batch[oldGen * 2 + type]--;
+                    walker.Batch[newGen * 2 + type]++;
+                    if (++walker.Batched >= MaxLruBatch) ResetBatchSize(l, walker);
                 }
             }
             _m.SpendReclaim((long)total * _m.Costs.PteVisitNs, CostCategory.PageTableWalk);

@@ -143,6 +143,39 @@ public sealed class WalkTests
         Assert.Equal(1, sim.Counter("t", VmEvent.WalkPteTables));
     }
 
+    private static Engine.Simulation.Simulation Four(int walkers)
+    {
+        var tasks = Enumerable.Range(0, 4).Select(i => new TaskSpec("t" + i, new WorkloadSpec(WorkloadKind.Zipf), 600 * Scenarios.Page, 6_000)).ToArray();
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", 1200 * Scenarios.Page, tasks: tasks) }, new RunOptions
+        {
+            LruGenEnabled = 7,
+            SwapBytes = 1 << 24,
+            Walkers = walkers,
+            CheckInvariants = true,
+        }));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Interleaved_walkers_each_get_unique_mms_and_change_nothing(int walkers)
+    {
+        // Invariant 14 is checked on every iteration (an mm handed out twice, or two walkers ending one
+        // iteration, throws); the results equal those of a single walker.
+        var one = Four(1);
+        var many = Four(walkers);
+        one.Run();
+        many.Run();
+        Assert.Equivalent(one.Results()[0], many.Results()[0], strict: true);
+        Assert.Equal(one.LruGenText(full: true), many.LruGenText(full: true));
+        long before = many.Counter("t", VmEvent.WalkMms);
+        long maxSeq = MaxSeq(many);
+        many.WriteLruGen($"+ 2 0 {maxSeq}");
+        Assert.Equal(4, many.Counter("t", VmEvent.WalkMms) - before); // each of the 4 mms once
+        Assert.Equal(maxSeq + 1, MaxSeq(many));
+    }
+
     [Fact]
     public void The_bloom_filter_keys_are_two_15_bit_halves_of_one_golden_ratio_hash()
     {
