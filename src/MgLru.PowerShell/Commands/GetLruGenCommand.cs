@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MgLru.Engine.Stats;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Commands;
@@ -10,13 +11,8 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "LruGen")]
 [OutputType(typeof(string), typeof(LruGenRow))]
-public sealed class GetLruGenCommand : PSCmdlet
+public sealed class GetLruGenCommand : SimulationCommandBase
 {
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
-
     /// <summary>lru_gen_full: every generation with its tiers (refaulted, evicted, protected) and the page-table-walk statistics.</summary>
     [Parameter]
     public SwitchParameter Full { get; set; }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MgLru.Engine.Stats;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Commands;
@@ -11,13 +12,8 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MemCgroupStat")]
 [OutputType(typeof(string), typeof(MemoryStatEntry))]
-public sealed class GetMemCgroupStatCommand : PSCmdlet
+public sealed class GetMemCgroupStatCommand : SimulationCommandBase
 {
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
-
     /// <summary>The memcg's name ("/" for the root).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]

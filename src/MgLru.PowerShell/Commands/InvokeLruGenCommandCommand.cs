@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MgLru.Engine.Debugfs;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Commands;
@@ -12,13 +13,8 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LruGenCommand")]
 [OutputType(typeof(ReclaimSimulation))]
-public sealed class InvokeLruGenCommandCommand : PSCmdlet
+public sealed class InvokeLruGenCommandCommand : SimulationCommandBase
 {
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
-
     /// <summary>One write each; a write may hold several commands separated by newlines, ',' or ';'.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]

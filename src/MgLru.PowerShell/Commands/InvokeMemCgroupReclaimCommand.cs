@@ -1,5 +1,6 @@
 using System.Globalization;
 using MgLru.Engine.Debugfs;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 using System.Management.Automation;
 
@@ -11,13 +12,8 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MemCgroupReclaim")]
 [OutputType(typeof(ProactiveReclaimResult))]
-public sealed class InvokeMemCgroupReclaimCommand : PSCmdlet
+public sealed class InvokeMemCgroupReclaimCommand : SimulationCommandBase
 {
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
-
     /// <summary>The memcg's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]

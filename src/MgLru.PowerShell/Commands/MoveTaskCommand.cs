@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Commands;
@@ -11,13 +12,8 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Move, "Task")]
 [OutputType(typeof(ReclaimSimulation))]
-public sealed class MoveTaskCommand : PSCmdlet
+public sealed class MoveTaskCommand : SimulationCommandBase
 {
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
-
     /// <summary>The task's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]

@@ -13,14 +13,9 @@ namespace MgLru.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Step, "ReclaimSimulation")]
 [OutputType(typeof(ReclaimResult), typeof(ReclaimSimulation))]
-public sealed class StepReclaimSimulationCommand : PSCmdlet
+public sealed class StepReclaimSimulationCommand : SimulationCommandBase
 {
     private readonly CancellationTokenSource _cancel = new();
-
-    /// <summary>The simulation from Start-ReclaimSimulation.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ReclaimSimulation InputObject { get; set; } = null!;
 
     /// <summary>How many accesses to run; omit to run to the end of every task's workload.</summary>
     [Parameter(Position = 0)]
