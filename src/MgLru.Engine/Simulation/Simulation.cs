@@ -545,6 +545,7 @@ public sealed class Simulation
                 WorkingsetRestoreAnon = E(VmEvent.WorkingsetRestoreAnon),
                 WorkingsetRestoreFile = E(VmEvent.WorkingsetRestoreFile),
                 OomKill = E(VmEvent.OomKill),
+                MissRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgFault) / accesses,
                 MajorFaultRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgMajFault) / accesses,
                 MaxSeq = cg.Lruvec.MaxSeq,
                 MinSeqAnon = cg.Lruvec.MinSeq[Lruvec.Anon],

@@ -46,6 +46,8 @@ public sealed class ReclaimResult
     public long WorkingsetRestoreAnon { get; init; }
     public long WorkingsetRestoreFile { get; init; }
     public long OomKill { get; init; }
+    /// <summary>Faults per access (first touches included): a cache simulator's miss ratio.</summary>
+    public double MissRatio { get; init; }
     /// <summary>Major faults per access.</summary>
     public double MajorFaultRatio { get; init; }
     public long MaxSeq { get; init; }
