@@ -22,6 +22,7 @@
         'Invoke-MemCgroupReclaim'
         'New-ReclaimCostModel'
         'Move-Task'
+        'Import-AccessTrace'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

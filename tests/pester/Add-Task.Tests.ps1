@@ -30,7 +30,12 @@ Describe 'Add-Task' {
 
         It 'rejects an unknown workload' {
             { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB -Workload Bogus } |
-                Should -Throw -ErrorId 'ParameterArgumentValidationError,MgLru.PowerShell.Commands.AddTaskCommand'
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,MgLru.PowerShell.Commands.AddTaskCommand'
+        }
+
+        It 'needs -Rss for a generated workload' {
+            { New-MemCgroup -Name x | Add-Task -Name t -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidTask,MgLru.PowerShell.Commands.AddTaskCommand'
         }
     }
 }

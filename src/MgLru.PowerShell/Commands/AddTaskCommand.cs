@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MgLru.Engine.Scenario;
+using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Commands;
@@ -23,17 +24,20 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    /// <summary>The access pattern: Sequential, Uniform or Zipf.</summary>
+    /// <summary>The access pattern: Sequential, Uniform or Zipf, or a trace from Import-AccessTrace.</summary>
     [Parameter]
-    public WorkloadKind Workload { get; set; } = WorkloadKind.Zipf;
+    [WorkloadArgument]
+    [ArgumentCompleter(typeof(WorkloadCompleter))]
+    [ValidateNotNull]
+    public object Workload { get; set; } = WorkloadKind.Zipf;
 
     /// <summary>Zipf exponent, in (0, 3].</summary>
     [Parameter]
     [ValidateRange(0.01, 3.0)]
     public double Alpha { get; set; } = 0.9;
 
-    /// <summary>Size of the task's anonymous memory in bytes (64MB style works).</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>Size of the task's memory in bytes (64MB style works); a trace's own footprint when omitted.</summary>
+    [Parameter]
     [ValidateRange(4096L, 1L << 42)]
     public long Rss { get; set; }
 
@@ -88,10 +92,24 @@ public sealed class AddTaskCommand : PSCmdlet
         try
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
-            var workload = new WorkloadSpec(Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
+            bool rssGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Rss));
+            WorkloadSpec workload;
+            long rss = Rss;
+            if (Workload is AccessTrace trace)
+            {
+                workload = WorkloadSpec.FromTrace(trace.Data.Pages, writeFraction, Backend);
+                if (!rssGiven) rss = Math.Max(trace.FootprintBytes, 4096);
+                else if (rss < trace.FootprintBytes)
+                    throw new ArgumentException($"-Rss {rss} is smaller than the trace's footprint ({trace.FootprintBytes} bytes).", nameof(Rss));
+            }
+            else
+            {
+                if (!rssGiven) throw new ArgumentException("-Rss is required unless -Workload is a trace.", nameof(Rss));
+                workload = new WorkloadSpec((WorkloadKind)Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
+            }
             if (File != null && Backend == MemoryBackend.Anon)
                 throw new ArgumentException("-File needs -Backend FileRead or FileMmap.", nameof(File));
-            InputObject.AddTask(new TaskSpec(Name, workload, Rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
         }
         catch (ArgumentException e)
         {

@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using MgLru.Engine.Workloads;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Commands;
+
+/// <summary>
+/// Loads an access trace (Txt, Csv, OracleGeneral or raw uint32 page indexes) for Add-Task -Workload.
+/// Object ids become pages in order of first appearance; a malformed file is an error naming the line
+/// or record, and nothing of it is used.
+/// </summary>
+[Cmdlet(VerbsData.Import, "AccessTrace")]
+[OutputType(typeof(AccessTrace))]
+public sealed class ImportAccessTraceCommand : PSCmdlet
+{
+    /// <summary>The trace file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>Txt, Csv, OracleGeneral or U32.</summary>
+    [Parameter(Mandatory = true)]
+    public TraceFormat Format { get; set; }
+
+    /// <summary>Csv: the 1-based column of the object id.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int IdColumn { get; set; } = 2;
+
+    /// <summary>Csv: the 1-based column of the time (checked to be a number, otherwise unused).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int TimeColumn { get; set; }
+
+    /// <summary>Csv: the 1-based column of the size (checked to be a number; sizes are ignored).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int SizeColumn { get; set; }
+
+    /// <summary>Csv: the delimiter; detected from the first line when omitted.</summary>
+    [Parameter]
+    public char Delimiter { get; set; }
+
+    /// <summary>Csv: the first line is a header (true) or data (false); detected when omitted.</summary>
+    [Parameter]
+    public bool Header { get; set; }
+
+    /// <summary>Pages each object occupies; a request touches all of them.</summary>
+    [Parameter]
+    [ValidateRange(1, 1 << 20)]
+    public int PagesPerObject { get; set; } = 1;
+
+    protected override void ProcessRecord()
+    {
+        string path = GetUnresolvedProviderPathFromPSPath(Path);
+        var bound = MyInvocation.BoundParameters;
+        var options = new TraceReadOptions
+        {
+            IdColumn = IdColumn,
+            TimeColumn = bound.ContainsKey(nameof(TimeColumn)) ? TimeColumn : null,
+            SizeColumn = bound.ContainsKey(nameof(SizeColumn)) ? SizeColumn : null,
+            Delimiter = bound.ContainsKey(nameof(Delimiter)) ? Delimiter : null,
+            HasHeader = bound.ContainsKey(nameof(Header)) ? Header : null,
+            PagesPerObject = PagesPerObject,
+        };
+        try
+        {
+            WriteObject(new AccessTrace(TraceReader.Read(path, Format, options)));
+        }
+        catch (TraceFormatException e)
+        {
+            WriteError(new ErrorRecord(e, "MalformedTrace", ErrorCategory.InvalidData, path));
+        }
+        catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+        {
+            WriteError(new ErrorRecord(e, "TraceNotFound", ErrorCategory.ObjectNotFound, path));
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, "TraceUnreadable", ErrorCategory.ReadError, path));
+        }
+    }
+}

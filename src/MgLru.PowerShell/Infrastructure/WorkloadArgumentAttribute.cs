@@ -1,0 +1,37 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using MgLru.Engine.Scenario;
+using MgLru.PowerShell.Model;
+
+namespace MgLru.PowerShell.Infrastructure;
+
+/// <summary>-Workload takes a generator name (Zipf, Uniform, Sequential) or a trace from Import-AccessTrace.</summary>
+public sealed class WorkloadArgumentAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        object value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        if (value is AccessTrace || value is WorkloadKind) return value;
+        if (value is string name && Enum.TryParse(name, ignoreCase: true, out WorkloadKind kind) && kind != WorkloadKind.Trace && Enum.IsDefined(typeof(WorkloadKind), kind))
+            return kind;
+        throw new ArgumentTransformationMetadataException(
+            $"'{value}' is not a workload: use Sequential, Uniform or Zipf, or a trace from Import-AccessTrace.");
+    }
+}
+
+/// <summary>Tab completion of the generator names for -Workload.</summary>
+public sealed class WorkloadCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string word = (wordToComplete ?? "").Trim('\'', '"');
+        return new[] { WorkloadKind.Sequential, WorkloadKind.Uniform, WorkloadKind.Zipf }
+            .Select(k => k.ToString())
+            .Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+    }
+}

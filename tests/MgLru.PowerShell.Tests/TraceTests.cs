@@ -1,0 +1,65 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.PowerShell.Tests;
+
+public sealed class TraceTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "mglru-ps-traces-" + Guid.NewGuid().ToString("N"));
+
+    public TraceTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_trace_replays_through_Add_Task_Workload()
+    {
+        // A loop over 1,200 objects with 1,000 pages under an exact LRU misses on every request;
+        // the same loop over 900 objects misses only its first pass.
+        string big = Path.Combine(_dir, "big.txt"), small = Path.Combine(_dir, "small.txt");
+        File.WriteAllLines(big, Enumerable.Range(1, 3000).Select(i => (i % 1200).ToString()));
+        File.WriteAllLines(small, Enumerable.Range(1, 3000).Select(i => (i % 900).ToString()));
+        var (output, shell) = Ps.Run($@"
+foreach ($p in '{big}', '{small}') {{
+    $trace = Import-AccessTrace $p -Format Txt
+    New-MemCgroup -Name cache -Limit 4000KB | Add-Task -Name replay -Workload $trace | Invoke-Reclaim -Policy Lru -Swap 16MB
+}}");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var rows = output.Select(o => (ReclaimResult)o.BaseObject).ToArray();
+        Assert.Equal(1.0, rows[0].MissRatio);
+        Assert.Equal(900, rows[1].PgFault);
+        Assert.Equal(3000, rows[1].Accesses);
+    }
+
+    [Fact]
+    public void A_malformed_trace_is_an_error_naming_file_and_line_and_nothing_is_returned()
+    {
+        string path = Path.Combine(_dir, "bad.csv");
+        File.WriteAllText(path, "time,id\n1,5\n2,0xZZ\n");
+        var (output, shell) = Ps.Run($"Import-AccessTrace '{path}' -Format Csv");
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("MalformedTrace,MgLru.PowerShell.Commands.ImportAccessTraceCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.Contains("line 3", error.Exception.Message);
+        Assert.Contains("bad.csv", error.Exception.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_is_ObjectNotFound()
+    {
+        var (_, shell) = Ps.Run($"Import-AccessTrace '{Path.Combine(_dir, "nope.txt")}' -Format Txt");
+        Assert.Equal("TraceNotFound,MgLru.PowerShell.Commands.ImportAccessTraceCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Workload_completes_generator_names()
+    {
+        var (output, _) = Ps.Run("(TabExpansion2 -inputScript 'Add-Task -Workload Zi' -cursorColumn 21).CompletionMatches.CompletionText");
+        Assert.Equal("Zipf", Assert.Single(output).ToString());
+    }
+}
