@@ -23,6 +23,7 @@
         'New-ReclaimCostModel'
         'Move-Task'
         'Import-AccessTrace'
+        'New-Workload'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

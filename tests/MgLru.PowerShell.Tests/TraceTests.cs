@@ -57,6 +57,26 @@ foreach ($p in '{big}', '{small}') {{
     }
 
     [Fact]
+    public void New_Workload_phases_run_through_Add_Task()
+    {
+        var (output, shell) = Ps.Run(@"
+$hot = New-Workload HotCold -HotFraction 0.1 -NoPopulate
+$w = New-Workload -Phase $hot, $hot -PhaseAccesses 5000, 5000
+New-MemCgroup -Name app -Limit 2MB | Add-Task -Name app -Workload $w -Rss 4MB -Accesses 20000 | Invoke-Reclaim -Swap 64MB");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var r = (ReclaimResult)Assert.Single(output).BaseObject;
+        Assert.Equal(1024 + 20000, r.Accesses);
+        Assert.True(r.PgMajFault > 0);
+    }
+
+    [Fact]
+    public void Phases_is_not_a_workload_name()
+    {
+        var (_, shell) = Ps.Run("New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB -Workload Phases");
+        Assert.Equal("ParameterArgumentTransformationError,MgLru.PowerShell.Commands.AddTaskCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+    }
+
+    [Fact]
     public void Workload_completes_generator_names()
     {
         var (output, _) = Ps.Run("(TabExpansion2 -inputScript 'Add-Task -Workload Zi' -cursorColumn 21).CompletionMatches.CompletionText");

@@ -40,6 +40,14 @@ public enum WorkloadKind
     Zipf,
     /// <summary>A recorded sequence of page indexes, replayed once in order.</summary>
     Trace,
+    /// <summary>Normally distributed ranks (mean and standard deviation as fractions of the footprint), scattered over the pages.</summary>
+    Gaussian,
+    /// <summary>A hot set (HotFraction of the pages, scattered) that takes HotProbability of the accesses; the rest go uniformly to the cold pages.</summary>
+    HotCold,
+    /// <summary>One streaming pass: every page once, in order (a backup, a scan); it must not flush the working set.</summary>
+    Scan,
+    /// <summary>A list of workloads run one after another, for set numbers of accesses, and round again: hot sets that move.</summary>
+    Phases,
 }
 
 /// <summary>What a task's memory is and how its accesses reach it.</summary>

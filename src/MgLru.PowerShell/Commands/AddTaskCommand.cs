@@ -105,7 +105,14 @@ public sealed class AddTaskCommand : PSCmdlet
             else
             {
                 if (!rssGiven) throw new ArgumentException("-Rss is required unless -Workload is a trace.", nameof(Rss));
-                workload = new WorkloadSpec((WorkloadKind)Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend);
+                workload = Workload switch
+                {
+                    WorkloadSpec spec => spec,
+                    WorkloadKind.Gaussian => WorkloadSpec.Gaussian(populate: !NoPopulate, writeFraction: writeFraction, backend: Backend),
+                    WorkloadKind.HotCold => WorkloadSpec.HotCold(populate: !NoPopulate, writeFraction: writeFraction, backend: Backend),
+                    WorkloadKind.Scan => new WorkloadSpec(WorkloadKind.Scan, populate: false, writeFraction: writeFraction, backend: Backend),
+                    _ => new WorkloadSpec((WorkloadKind)Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend),
+                };
             }
             if (File != null && Backend == MemoryBackend.Anon)
                 throw new ArgumentException("-File needs -Backend FileRead or FileMmap.", nameof(File));

@@ -9,17 +9,19 @@ using MgLru.PowerShell.Model;
 
 namespace MgLru.PowerShell.Infrastructure;
 
-/// <summary>-Workload takes a generator name (Zipf, Uniform, Sequential) or a trace from Import-AccessTrace.</summary>
+/// <summary>-Workload takes a generator name, a workload from New-Workload, or a trace from Import-AccessTrace.</summary>
 public sealed class WorkloadArgumentAttribute : ArgumentTransformationAttribute
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         object value = inputData is PSObject pso ? pso.BaseObject : inputData;
-        if (value is AccessTrace || value is WorkloadKind) return value;
-        if (value is string name && Enum.TryParse(name, ignoreCase: true, out WorkloadKind kind) && kind != WorkloadKind.Trace && Enum.IsDefined(typeof(WorkloadKind), kind))
+        if (value is AccessTrace || value is WorkloadSpec) return value;
+        if (value is WorkloadKind k && k is not (WorkloadKind.Trace or WorkloadKind.Phases)) return value;
+        if (value is string name && Enum.TryParse(name, ignoreCase: true, out WorkloadKind kind) && Enum.IsDefined(typeof(WorkloadKind), kind)
+            && kind is not (WorkloadKind.Trace or WorkloadKind.Phases))
             return kind;
         throw new ArgumentTransformationMetadataException(
-            $"'{value}' is not a workload: use Sequential, Uniform or Zipf, or a trace from Import-AccessTrace.");
+            $"'{value}' is not a workload: use Sequential, Uniform, Zipf, Gaussian, HotCold or Scan, a workload from New-Workload, or a trace from Import-AccessTrace.");
     }
 }
 
@@ -29,7 +31,7 @@ public sealed class WorkloadCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string word = (wordToComplete ?? "").Trim('\'', '"');
-        return new[] { WorkloadKind.Sequential, WorkloadKind.Uniform, WorkloadKind.Zipf }
+        return new[] { WorkloadKind.Sequential, WorkloadKind.Uniform, WorkloadKind.Zipf, WorkloadKind.Gaussian, WorkloadKind.HotCold, WorkloadKind.Scan }
             .Select(k => k.ToString())
             .Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));

@@ -1,0 +1,116 @@
+using System;
+using System.Linq;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Workloads;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Workloads;
+
+/// <summary>Distribution checks of the workload generators with fixed seeds.</summary>
+public sealed class GeneratorTests
+{
+    private static int[] Counts(WorkloadSpec spec, int pages, int samples, ulong seed = 7)
+    {
+        var g = new AccessGenerator(spec, pages, samples, seed);
+        var counts = new int[pages];
+        while (!g.Done) counts[g.Next(out _)]++;
+        return counts;
+    }
+
+    /// <summary>Pearson's chi-square statistic against equal expected counts.</summary>
+    private static double ChiSquare(int[] counts)
+    {
+        double expected = counts.Sum() / (double)counts.Length;
+        return counts.Sum(c => (c - expected) * (c - expected) / expected);
+    }
+
+    [Fact]
+    public void Uniform_passes_a_chi_square_test()
+    {
+        // 99 degrees of freedom: the 0.999 quantile is about 148.2.
+        var counts = Counts(new WorkloadSpec(WorkloadKind.Uniform, populate: false), 100, 100_000);
+        Assert.InRange(ChiSquare(counts), 50, 148.2);
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(1.0)]
+    [InlineData(1.5)]
+    public void Zipf_rank_frequencies_follow_the_law(double alpha)
+    {
+        // P(rank k) = k^-alpha / H(n, alpha). The generator scatters ranks over pages; sorting the page
+        // counts recovers the rank order. Check ranks 1, 2 and 10 within 5 % (relative).
+        const int n = 1000, samples = 400_000;
+        var counts = Counts(new WorkloadSpec(WorkloadKind.Zipf, alpha, populate: false), n, samples).OrderByDescending(c => c).ToArray();
+        double h = Enumerable.Range(1, n).Sum(k => Math.Pow(k, -alpha));
+        foreach (int rank in new[] { 1, 2, 10 })
+        {
+            double expected = samples * Math.Pow(rank, -alpha) / h;
+            Assert.InRange(counts[rank - 1], expected * 0.95, expected * 1.05);
+        }
+    }
+
+    [Fact]
+    public void Zipf_sampler_stays_in_range_for_extreme_exponents()
+    {
+        var rng = new Xoshiro256StarStar(3);
+        foreach (double alpha in new[] { 0.01, 1.0, 3.0 })
+        {
+            var z = new ZipfSampler(50, alpha);
+            for (int i = 0; i < 10_000; i++) Assert.InRange(z.Sample(ref rng), 1, 50);
+        }
+    }
+
+    [Fact]
+    public void HotCold_sends_the_hot_probability_to_the_hot_fraction()
+    {
+        // 10 % hot pages take 90 % of the accesses: the 100 most-used of 1,000 pages get about 90 %.
+        var counts = Counts(WorkloadSpec.HotCold(0.1, 0.9, populate: false), 1000, 200_000).OrderByDescending(c => c).ToArray();
+        double hotShare = counts.Take(100).Sum() / 200_000.0;
+        Assert.InRange(hotShare, 0.89, 0.91);
+    }
+
+    [Fact]
+    public void Gaussian_ranks_have_the_asked_moments()
+    {
+        // The scatter hides the ranks, so check the spread: with sd = 5 % of 10,000 pages, mean ± 1 sd
+        // spans 1,000 pages that take 68 % of the accesses, so the 1,000 most-used pages take about that.
+        var counts = Counts(WorkloadSpec.Gaussian(0.5, 0.05, populate: false), 10_000, 300_000).OrderByDescending(c => c).ToArray();
+        double top1000 = counts.Take(1000).Sum() / 300_000.0;
+        Assert.InRange(top1000, 0.64, 0.72);
+    }
+
+    [Fact]
+    public void Scan_reads_every_page_once_in_order()
+    {
+        var g = new AccessGenerator(new WorkloadSpec(WorkloadKind.Scan, populate: false), 50, 1_000_000, 1);
+        var pages = Enumerable.Range(0, 1000).TakeWhile(_ => !g.Done).Select(_ => g.Next(out bool _)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 50), pages);
+    }
+
+    [Fact]
+    public void Phases_move_the_hot_set()
+    {
+        // Two HotCold phases of 50,000 accesses: each has its own scattering, so the hot pages of the
+        // first phase are mostly cold in the second.
+        var hot = WorkloadSpec.HotCold(0.05, 0.95, populate: false);
+        var spec = WorkloadSpec.Phases(new[] { hot, hot }, new long[] { 50_000, 50_000 }, populate: false);
+        var g = new AccessGenerator(spec, 2000, 100_000, 5);
+        var first = new int[2000];
+        var second = new int[2000];
+        for (int i = 0; i < 50_000; i++) first[g.Next(out _)]++;
+        for (int i = 0; i < 50_000; i++) second[g.Next(out _)]++;
+        var hot1 = Enumerable.Range(0, 2000).OrderByDescending(p => first[p]).Take(100).ToHashSet();
+        var hot2 = Enumerable.Range(0, 2000).OrderByDescending(p => second[p]).Take(100).ToHashSet();
+        Assert.InRange(hot1.Intersect(hot2).Count(), 0, 20);
+        Assert.True(g.Done);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_stream()
+    {
+        var spec = WorkloadSpec.Gaussian();
+        Assert.Equal(Counts(spec, 500, 10_000, 11), Counts(spec, 500, 10_000, 11));
+        Assert.NotEqual(Counts(spec, 500, 10_000, 11), Counts(spec, 500, 10_000, 12));
+    }
+}
