@@ -1,0 +1,98 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Workloads;
+using Sim = MgLru.Engine.Simulation.Simulation;
+
+// dotnet run -c Release --project bench/MgLru.Bench -- generate [--policy Lru|Mglru|Classic] [--walk] [--objects N] [--requests N] [--pages N] [--alpha A]
+// dotnet run -c Release --project bench/MgLru.Bench -- replay FILE --format Txt|Csv|OracleGeneral|U32 [--policy ...] [--pages N]
+// dotnet run -c Release --project bench/MgLru.Bench -- scale [--gib 64] [--accesses N] [--walk]
+var inv = CultureInfo.InvariantCulture;
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.Error.WriteLine("usage: MgLru.Bench generate|replay|scale [options] (see the comments in Program.cs)");
+    return 2;
+}
+string Opt(string name, string dflt)
+{
+    int i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : dflt;
+}
+bool Flag(string name) => args.Contains("--" + name);
+var policy = Enum.Parse<ReclaimPolicy>(Opt("policy", "Lru"), ignoreCase: true);
+bool walk = Flag("walk");
+var total = Stopwatch.StartNew();
+
+uint[] trace;
+long footprint;
+string what;
+switch (args[0])
+{
+    case "generate":
+    {
+        long objects = long.Parse(Opt("objects", "1000000"), inv), requests = long.Parse(Opt("requests", "20000000"), inv);
+        double alpha = double.Parse(Opt("alpha", "1.0"), inv);
+        var rng = new Xoshiro256StarStar(ulong.Parse(Opt("seed", "1"), inv));
+        var zipf = new ZipfSampler(objects, alpha);
+        trace = new uint[requests];
+        for (long i = 0; i < requests; i++) trace[i] = (uint)(zipf.Sample(ref rng) - 1);
+        footprint = objects;
+        what = $"Zipf({alpha}) {requests:N0} requests over {objects:N0} objects";
+        break;
+    }
+    case "replay":
+    {
+        var data = TraceReader.Read(args[1], Enum.Parse<TraceFormat>(Opt("format", "Csv"), true));
+        trace = data.Pages;
+        footprint = data.FootprintPages;
+        what = $"{args[1]}: {data.Requests:N0} requests over {data.Objects:N0} objects";
+        break;
+    }
+    case "scale":
+    {
+        long gib = long.Parse(Opt("gib", "64"), inv);
+        long accesses = long.Parse(Opt("accesses", "100000000"), inv);
+        long pages = gib << 18;
+        var task = new TaskSpec("big", new WorkloadSpec(WorkloadKind.Zipf, 0.9), pages * 2 * 4096, accesses);
+        var cg = new MemCgroupSpec("big", pages * 4096, tasks: new[] { task });
+        var scaleSim = Sim.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = walk ? 7 : 1, SwapBytes = pages * 2 * 4096 }));
+        var loop = Stopwatch.StartNew();
+        scaleSim.Run();
+        loop.Stop();
+        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2);
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"unknown command '{args[0]}'");
+        return 2;
+}
+
+long memPages = long.Parse(Opt("pages", "100000"), inv);
+var t = new TaskSpec("replay", WorkloadSpec.FromTrace(trace), Math.Max(1, footprint) * 4096, 0);
+var c = new MemCgroupSpec("cache", memPages * 4096, tasks: new[] { t });
+var sim = Sim.Create(new ScenarioSpec(new[] { c }, new RunOptions
+{
+    Policy = policy,
+    LruGenEnabled = policy == ReclaimPolicy.Mglru ? (walk ? 7 : 1) : 0,
+    SwapBytes = footprint * 4096,
+    TimeSliceAccesses = 1 << 20,
+}));
+var sw = Stopwatch.StartNew();
+sim.Run();
+sw.Stop();
+Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint);
+return 0;
+
+void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes)
+{
+    var r = s.Results()[0];
+    Console.WriteLine(title);
+    Console.WriteLine($"  policy {policy}{(walk ? " +walk" : "")}: miss ratio {r.MissRatio:F4}, {r.PgFault:N0} faults");
+    Console.WriteLine($"  simulation loop: {requests / loop.TotalSeconds / 1e6:F1} M requests/s ({loop.TotalSeconds:F2} s)");
+    Console.WriteLine($"  whole run incl. trace: {total.Elapsed.TotalSeconds:F2} s");
+    // Frame table: flags, next, prev and rmap words; page tables: one uint PTE per page (plus one bit a table).
+    Console.WriteLine($"  bytes per simulated frame: 16; per mapped PTE: 4 (+{2.0 / 512:F3} for the PMD bits)");
+    Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+}
