@@ -22,7 +22,7 @@ public sealed class ScriptTests
 
     public static IEnumerable<object[]> Scripts()
     {
-        foreach (var dir in new[] { "tests/pester", "examples" })
+        foreach (var dir in new[] { "tests/pester", "examples", "bench" })
             foreach (var file in Directory.GetFiles(Path.Combine(Ps.RepoRoot, dir), "*.ps1", SearchOption.AllDirectories).OrderBy(f => f))
                 yield return new object[] { Path.GetRelativePath(Ps.RepoRoot, file) };
     }
@@ -58,6 +58,16 @@ public sealed class ScriptTests
             .Where(n => n != null && !known.Contains(n))
             .Distinct().ToArray();
         Assert.True(unknown.Length == 0, $"{relativePath} calls commands that are neither MgLru cmdlets, Pester keywords, Core cmdlets nor its own functions: {string.Join(", ", unknown)}");
+    }
+
+    [Fact]
+    public void Sweep_benchmark_script_runs_on_a_tiny_workload()
+    {
+        // Only that it works; its timings are read by people, never asserted.
+        var (stdout, stderr, code) = Ps.RunFileInHost(Path.Combine(Ps.RepoRoot, "bench", "sweep-speedup.ps1"), "-Accesses", "2000", "-Rounds", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"1 at a time: \d+\.\d\d s for 4 runs", stdout);
+        Assert.Matches(@"speed-up on \d+ processors: \d+\.\d\dx", stdout);
     }
 
     [Fact]

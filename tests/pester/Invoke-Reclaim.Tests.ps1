@@ -46,6 +46,23 @@ Describe 'Invoke-Reclaim' {
         }
     }
 
+    Context 'sweeps' {
+        It 'runs one simulation per combination, in order, each equal to its single run' {
+            $cg = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Workload Zipf -Rss 16MB -Accesses 40000
+            $rows = $cg | Invoke-Reclaim -Policy Mglru, Classic -Swappiness 10, 100 -Swap 64MB -ThrottleLimit 2
+            ($rows | ForEach-Object { '{0}/{1}' -f $_.Policy, $_.Swappiness }) -join ',' |
+                Should -Be 'Mglru/10,Mglru/100,Classic/10,Classic/100'
+            $single = $cg | Invoke-Reclaim -Policy Classic -Swappiness 100 -Swap 64MB
+            $rows[3].PgScan | Should -Be $single.PgScan
+            $rows[3].PgMajFault | Should -Be $single.PgMajFault
+        }
+
+        It 'is refused by Start-ReclaimSimulation' {
+            { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Start-ReclaimSimulation -Seed 1, 2 } |
+                Should -Throw -ErrorId 'OneConfigurationOnly,MgLru.PowerShell.Commands.StartReclaimSimulationCommand'
+        }
+    }
+
     Context 'invalid input' {
         It 'rejects swappiness <Value>' -ForEach @(@{ Value = -1 }, @{ Value = 201 }) {
             { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -Swappiness $Value } |

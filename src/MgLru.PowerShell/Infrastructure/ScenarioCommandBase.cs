@@ -19,13 +19,15 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateNotNull]
     public MemCgroup[] InputObject { get; set; } = Array.Empty<MemCgroup>();
 
-    /// <summary>The reclaim policy.</summary>
+    /// <summary>The reclaim policy; several values sweep (one run each, Invoke-Reclaim only).</summary>
     [Parameter]
-    public ReclaimPolicy Policy { get; set; } = ReclaimPolicy.Mglru;
+    [ValidateNotNullOrEmpty]
+    public ReclaimPolicy[] Policy { get; set; } = { ReclaimPolicy.Mglru };
 
-    /// <summary>Kernel rule set where MGLRU versions differ: V6_1 (6.1.69+ to 6.13) or V6_14 (6.14+).</summary>
+    /// <summary>Kernel rule set where MGLRU versions differ: V6_1 (6.1.69+ to 6.13) or V6_14 (6.14+); several values sweep.</summary>
     [Parameter]
-    public KernelRules KernelRules { get; set; } = KernelRules.V6_14;
+    [ValidateNotNullOrEmpty]
+    public KernelRules[] KernelRules { get; set; } = { Engine.Scenario.KernelRules.V6_14 };
 
     /// <summary>Age by page-table walks (lru_gen enabled 0x0007) instead of rmap only (0x0001).</summary>
     [Parameter]
@@ -63,10 +65,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [Parameter]
     public SwapDeviceKind SwapDevice { get; set; } = SwapDeviceKind.Zram;
 
-    /// <summary>vm.swappiness, 0..200.</summary>
+    /// <summary>vm.swappiness, 0..200; several values sweep.</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     [ValidateRange(0, 200)]
-    public int Swappiness { get; set; } = 60;
+    public int[] Swappiness { get; set; } = { 60 };
 
     /// <summary>/sys/kernel/mm/lru_gen/min_ttl_ms.</summary>
     [Parameter]
@@ -78,10 +81,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateNotNull]
     public CostModel CostModel { get; set; } = CostModel.Default;
 
-    /// <summary>Seed of every random choice; the same seed gives identical results.</summary>
+    /// <summary>Seed of every random choice; the same seed gives identical results; several values sweep.</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     [ValidateRange(0L, long.MaxValue)]
-    public long Seed { get; set; } = 1;
+    public long[] Seed { get; set; } = { 1 };
 
     protected IReadOnlyList<MemCgroup> Cgroups => _cgroups;
 
@@ -91,8 +95,11 @@ public abstract class ScenarioCommandBase : PSCmdlet
             if (!_cgroups.Contains(cg)) _cgroups.Add(cg);
     }
 
-    /// <summary>The scenario, or a terminating InvalidScenario error naming what is wrong.</summary>
-    protected ScenarioSpec BuildScenario()
+    /// <summary>
+    /// One scenario per combination of -Policy, -KernelRules, -Swappiness and -Seed, in that nesting order
+    /// (policy outermost), without repeats; or a terminating InvalidScenario error naming what is wrong.
+    /// </summary>
+    protected IReadOnlyList<ScenarioSpec> BuildScenarios()
     {
         try
         {
@@ -103,38 +110,72 @@ public abstract class ScenarioCommandBase : PSCmdlet
                     WriteWarning($"Memory cgroup '{cg.Name}' has no tasks; pipe it through Add-Task to give it some.");
                 specs.Add(cg.ToSpec());
             }
-            int enabled = MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled))
+            bool enabledGiven = MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled));
+            int enabled = enabledGiven
                 ? LruGenEnabled
                 : PageTableWalk ? RunOptions.LruGenCore | RunOptions.LruGenMmWalk | RunOptions.LruGenNonleafYoung : RunOptions.LruGenCore;
-            var policy = Policy;
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled)) && LruGenEnabled == 0)
+            var policies = new List<ReclaimPolicy>();
+            foreach (var requested in Policy)
             {
-                if (MyInvocation.BoundParameters.ContainsKey(nameof(Policy)) && Policy == ReclaimPolicy.Mglru)
-                    throw new ArgumentException("-LruGenEnabled 0 turns the Multi-Gen LRU off; it contradicts -Policy Mglru.", nameof(LruGenEnabled));
-                policy = ReclaimPolicy.Classic;
+                var policy = requested;
+                if (enabledGiven && LruGenEnabled == 0)
+                {
+                    if (MyInvocation.BoundParameters.ContainsKey(nameof(Policy)) && requested == ReclaimPolicy.Mglru)
+                        throw new ArgumentException("-LruGenEnabled 0 turns the Multi-Gen LRU off; it contradicts -Policy Mglru.", nameof(LruGenEnabled));
+                    policy = ReclaimPolicy.Classic;
+                }
+                if (!policies.Contains(policy)) policies.Add(policy);
             }
-            var options = new RunOptions
-            {
-                Policy = policy,
-                Rules = KernelRules,
-                LruGenEnabled = enabled,
-                LookAround = LookAround,
-                WalkForceScan = WalkForceScan,
-                Walkers = Walkers,
-                Swappiness = Swappiness,
-                SwapBytes = Swap,
-                MemoryBytes = Memory,
-                Costs = CostModel,
-                SwapDevice = SwapDevice,
-                MinTtlMs = MinTtl,
-                Seed = (ulong)Seed,
-            };
-            return new ScenarioSpec(specs, options);
+            var scenarios = new List<ScenarioSpec>();
+            foreach (var policy in policies)
+                foreach (var rules in Distinct(KernelRules))
+                    foreach (var swappiness in Distinct(Swappiness))
+                        foreach (var seed in Distinct(Seed))
+                        {
+                            var options = new RunOptions
+                            {
+                                Policy = policy,
+                                Rules = rules,
+                                LruGenEnabled = enabled,
+                                LookAround = LookAround,
+                                WalkForceScan = WalkForceScan,
+                                Walkers = Walkers,
+                                Swappiness = swappiness,
+                                SwapBytes = Swap,
+                                MemoryBytes = Memory,
+                                Costs = CostModel,
+                                SwapDevice = SwapDevice,
+                                MinTtlMs = MinTtl,
+                                Seed = (ulong)seed,
+                            };
+                            scenarios.Add(new ScenarioSpec(specs, options));
+                        }
+            return scenarios;
         }
         catch (ArgumentException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "InvalidScenario", ErrorCategory.InvalidArgument, _cgroups));
             throw; // not reached: ThrowTerminatingError always throws
         }
+    }
+
+    /// <summary>The single scenario of a command that runs one configuration (one value per sweep parameter).</summary>
+    protected ScenarioSpec BuildScenario()
+    {
+        var scenarios = BuildScenarios();
+        if (scenarios.Count != 1)
+        {
+            var e = new ArgumentException($"{MyInvocation.MyCommand.Name} runs one configuration, but -Policy, -KernelRules, -Swappiness and -Seed give {scenarios.Count}; give each one value, or sweep with Invoke-Reclaim.");
+            ThrowTerminatingError(new ErrorRecord(e, "OneConfigurationOnly", ErrorCategory.InvalidArgument, null));
+        }
+        return scenarios[0];
+    }
+
+    private static List<T> Distinct<T>(T[] values)
+    {
+        var list = new List<T>();
+        foreach (var v in values)
+            if (!list.Contains(v)) list.Add(v);
+        return list;
     }
 }
