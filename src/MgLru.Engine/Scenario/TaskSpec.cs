@@ -6,8 +6,10 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null, string? file = null, double runFraction = 1.0)
+        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false)
     {
+        if (sharedRanking && shareMmWith == null) throw new ArgumentException("Only a thread (a task sharing another's mm) can share its popularity ranking.", nameof(sharedRanking));
+        SharedRanking = sharedRanking;
         if (!(runFraction > 0 && runFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(runFraction), runFraction, "The run fraction is in (0, 1].");
         RunFraction = runFraction;
         ShareMmWith = shareMmWith;
@@ -48,6 +50,12 @@ public sealed class TaskSpec
 
     /// <summary>A thread of this earlier task of the same memcg: it shares its mm (pages and page tables); RSS and flags come from it.</summary>
     public string? ShareMmWith { get; }
+
+    /// <summary>
+    /// A thread that draws from the leader's popularity ranking (which page is rank r) instead of its own:
+    /// worker threads of one server serve the same hot keys. Needs the same kind of workload as the leader.
+    /// </summary>
+    public bool SharedRanking { get; }
 
     /// <summary>Flags of the task's mapping: mlock, madvise hints, device memory.</summary>
     public VmaFlags VmaFlags { get; }

@@ -156,7 +156,7 @@ public sealed class Simulation
                 {
                     // A thread: the same mm, its own stream of accesses over the same pages.
                     var leader = _tasks.Find(x => x.Memcg == memcg && x.Name == t.ShareMmWith)!;
-                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, rng.NextUInt64());
+                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, rng.NextUInt64(), t.SharedRanking ? leader.Generator : null);
                     _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total), t.RunFraction));
                     _totalAccesses += threadGen.Total;
                     continue;

@@ -25,7 +25,7 @@ internal sealed class AccessGenerator
     private Xoshiro256StarStar _rng;
     private long _issued;
 
-    public AccessGenerator(WorkloadSpec spec, int pages, long accesses, ulong seed)
+    public AccessGenerator(WorkloadSpec spec, int pages, long accesses, ulong seed, AccessGenerator? rankingOf = null)
     {
         _spec = spec;
         _pages = pages;
@@ -39,7 +39,13 @@ internal sealed class AccessGenerator
         _total = (spec.Kind == WorkloadKind.Trace ? 0 : _populate) + sampled;
         _rng = new Xoshiro256StarStar(seed);
         _writeThreshold = spec.WriteFraction >= 1.0 ? uint.MaxValue : (uint)(spec.WriteFraction * uint.MaxValue);
-        if (spec.Kind is WorkloadKind.Zipf or WorkloadKind.Gaussian or WorkloadKind.HotCold)
+        if (rankingOf != null)
+        {
+            if (rankingOf._rankToPage == null || rankingOf._pages != pages || rankingOf._spec.Kind != spec.Kind)
+                throw new ArgumentException($"A {spec.Kind} workload cannot share the ranking of a {rankingOf._spec.Kind} workload over {rankingOf._pages} pages.", nameof(rankingOf));
+            _rankToPage = rankingOf._rankToPage; // read-only after construction
+        }
+        else if (spec.Kind is WorkloadKind.Zipf or WorkloadKind.Gaussian or WorkloadKind.HotCold)
         {
             // The permutation comes first in the stream, as in the kernel lab's memwl.
             _rankToPage = new int[pages];

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using MgLru.Engine.Scenario;
 using MgLru.PowerShell.Infrastructure;
@@ -24,7 +26,7 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    /// <summary>The access pattern: Sequential, Uniform or Zipf, or a trace from Import-AccessTrace.</summary>
+    /// <summary>The access pattern: a generator (Sequential, Uniform, Zipf, Gaussian, HotCold, Scan), a profile (Memcached, Fio), a workload from New-Workload, or a trace from Import-AccessTrace.</summary>
     [Parameter]
     [WorkloadArgument]
     [ArgumentCompleter(typeof(WorkloadCompleter))]
@@ -87,6 +89,11 @@ public sealed class AddTaskCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoPopulate { get; set; }
 
+    /// <summary>Worker threads of the Memcached profile: tasks sharing one mm and one key popularity.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int Threads { get; set; } = 4;
+
     protected override void ProcessRecord()
     {
         try
@@ -95,6 +102,16 @@ public sealed class AddTaskCommand : PSCmdlet
             bool rssGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Rss));
             WorkloadSpec workload;
             long rss = Rss;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) && !(Workload is WorkloadProfile.Memcached))
+                throw new ArgumentException("-Threads belongs to the Memcached profile (-Workload Memcached).", nameof(Threads));
+            if (Workload is WorkloadProfile profile)
+            {
+                if (!rssGiven) throw new ArgumentException("-Rss is required.", nameof(Rss));
+                if (profile == WorkloadProfile.Memcached) AddMemcached(rss, writeFraction);
+                else AddFio(rss, writeFraction);
+                WriteObject(InputObject);
+                return;
+            }
             if (Workload is AccessTrace trace)
             {
                 workload = WorkloadSpec.FromTrace(trace.Data.Pages, writeFraction, Backend);
@@ -124,5 +141,40 @@ public sealed class AddTaskCommand : PSCmdlet
             return;
         }
         WriteObject(InputObject);
+    }
+
+    /// <summary>
+    /// memcached: the first task owns the mm (the slab pages) and populates it; Threads - 1 more workers
+    /// (Name-1, Name-2, ...) share the mm and the leader's key ranking; the accesses are split among them.
+    /// </summary>
+    private void AddMemcached(long rss, double? writeFraction)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) && Backend != MemoryBackend.Anon)
+            throw new ArgumentException("The Memcached profile is anonymous memory; -Backend must be Anon.", nameof(Backend));
+        if (ShareMmWith != null) throw new ArgumentException("The Memcached profile makes its own threads; leave out -ShareMmWith.", nameof(ShareMmWith));
+        double writes = writeFraction ?? 0.1;
+        long each = Accesses / Threads;
+        var tasks = new List<TaskSpec>();
+        for (int i = 0; i < Threads; i++)
+        {
+            string name = i == 0 ? Name : Name + "-" + i.ToString(CultureInfo.InvariantCulture);
+            long accesses = i == 0 ? Accesses - each * (Threads - 1) : each;
+            var workload = new WorkloadSpec(WorkloadKind.Zipf, Alpha, populate: i == 0 && !NoPopulate, writeFraction: writes);
+            tasks.Add(i == 0
+                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction)
+                : new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, shareMmWith: Name, runFraction: RunFraction, sharedRanking: true));
+        }
+        // All or nothing: a name clash on the third thread must not leave two of them behind.
+        InputObject.AddTasks(tasks);
+    }
+
+    /// <summary>fio with direct=0: random offsets, uniform (randread/randrw) or zipf:alpha when -Alpha is given.</summary>
+    private void AddFio(long rss, double? writeFraction)
+    {
+        var backend = MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) ? Backend : MemoryBackend.FileRead;
+        if (backend == MemoryBackend.Anon) throw new ArgumentException("The Fio profile does file I/O; -Backend must be FileRead (read/write) or FileMmap (ioengine=mmap).", nameof(Backend));
+        var kind = MyInvocation.BoundParameters.ContainsKey(nameof(Alpha)) ? WorkloadKind.Zipf : WorkloadKind.Uniform;
+        var workload = new WorkloadSpec(kind, Alpha, populate: !NoPopulate, writeFraction: writeFraction ?? 0, backend: backend);
+        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
     }
 }

@@ -38,6 +38,8 @@ public sealed class MemCgroup
 
     internal void AddTask(TaskSpec task) => _tasks.Add(task);
 
+    internal void AddTasks(IEnumerable<TaskSpec> tasks) => _tasks.AddRange(tasks);
+
     internal MemCgroupSpec ToSpec() => new(Name, LimitBytes, Swappiness, _tasks.ToArray(), MinBytes, LowBytes);
 
     public override string ToString() => Name;

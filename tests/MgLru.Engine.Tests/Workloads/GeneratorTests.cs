@@ -113,4 +113,35 @@ public sealed class GeneratorTests
         Assert.Equal(Counts(spec, 500, 10_000, 11), Counts(spec, 500, 10_000, 11));
         Assert.NotEqual(Counts(spec, 500, 10_000, 11), Counts(spec, 500, 10_000, 12));
     }
+
+    private static int[] TopPages(AccessGenerator g, int pages, int top)
+    {
+        var counts = new int[pages];
+        while (!g.Done) counts[g.Next(out _)]++;
+        return Enumerable.Range(0, pages).OrderByDescending(p => counts[p]).ThenBy(p => p).Take(top).OrderBy(p => p).ToArray();
+    }
+
+    [Fact]
+    public void A_thread_sharing_the_ranking_hits_the_leaders_hot_pages()
+    {
+        // Zipf(1.2) over 1000 pages: the 5 hottest ranks take about half the accesses, so 50,000 draws
+        // find them exactly; a thread with its own seed but the leader's ranking finds the same pages.
+        var spec = new WorkloadSpec(WorkloadKind.Zipf, 1.2, populate: false);
+        var leader = new AccessGenerator(spec, 1000, 50_000, 1);
+        var sharing = new AccessGenerator(spec, 1000, 50_000, 2, rankingOf: leader);
+        var own = new AccessGenerator(spec, 1000, 50_000, 2);
+        var hot = TopPages(leader, 1000, 5);
+        Assert.Equal(hot, TopPages(sharing, 1000, 5));
+        Assert.NotEqual(hot, TopPages(own, 1000, 5));
+    }
+
+    [Fact]
+    public void Sharing_a_ranking_needs_the_same_kind_and_size()
+    {
+        var leader = new AccessGenerator(new WorkloadSpec(WorkloadKind.Zipf), 100, 10, 1);
+        Assert.Throws<ArgumentException>(() => new AccessGenerator(new WorkloadSpec(WorkloadKind.Zipf), 200, 10, 2, leader));
+        Assert.Throws<ArgumentException>(() => new AccessGenerator(WorkloadSpec.HotCold(), 100, 10, 2, leader));
+        var uniform = new AccessGenerator(new WorkloadSpec(WorkloadKind.Uniform), 100, 10, 1);
+        Assert.Throws<ArgumentException>(() => new AccessGenerator(new WorkloadSpec(WorkloadKind.Uniform), 100, 10, 2, uniform));
+    }
 }
