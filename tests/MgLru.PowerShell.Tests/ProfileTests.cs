@@ -59,6 +59,9 @@ $u, $z, $m | Invoke-Reclaim");
         var rows = output.Skip(3).Select(o => (ReclaimResult)o.BaseObject).ToDictionary(r => r.Memcg);
         // read() never faults: page-cache misses are reads from storage (pgpgin, KiB).
         Assert.Equal(0, rows["u"].PgFault);
+        // Its misses are the pages read in, 4 KiB each: MissRatio counts them although nothing faults.
+        Assert.Equal(rows["u"].PgPgIn / 4, (long)System.Math.Round(rows["u"].MissRatio * rows["u"].Accesses));
+        Assert.InRange(rows["u"].MissRatio, 0.3, 0.8);
         Assert.True(rows["u"].PgPgIn > 4 * 4096, "a uniform read of twice the limit must reread pages");
         Assert.True(rows["z"].PgPgIn < rows["u"].PgPgIn, "zipf:1.0 has a hot set the page cache keeps");
         Assert.True(rows["m"].PgMajFault > 0);

@@ -344,6 +344,7 @@ public sealed class Simulation
                     _policy.MarkAccessed(f);
                     continue;
                 }
+                events[(int)VmEvent.PageCacheReadMisses]++;
                 if (ReadIntoPageCache(task, slot, write, inFault: false) < 0) break;
                 continue;
             }
@@ -545,7 +546,7 @@ public sealed class Simulation
                 WorkingsetRestoreAnon = E(VmEvent.WorkingsetRestoreAnon),
                 WorkingsetRestoreFile = E(VmEvent.WorkingsetRestoreFile),
                 OomKill = E(VmEvent.OomKill),
-                MissRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgFault) / accesses,
+                MissRatio = accesses == 0 ? 0 : (double)(E(VmEvent.PgFault) + E(VmEvent.PageCacheReadMisses)) / accesses,
                 MajorFaultRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgMajFault) / accesses,
                 MaxSeq = cg.Lruvec.MaxSeq,
                 MinSeqAnon = cg.Lruvec.MinSeq[Lruvec.Anon],

@@ -46,7 +46,7 @@ public sealed class ReclaimResult
     public long WorkingsetRestoreAnon { get; init; }
     public long WorkingsetRestoreFile { get; init; }
     public long OomKill { get; init; }
-    /// <summary>Faults per access (first touches included): a cache simulator's miss ratio.</summary>
+    /// <summary>Misses per access, first touches included (page faults, plus read()/write() calls that missed the page cache): a cache simulator's miss ratio.</summary>
     public double MissRatio { get; init; }
     /// <summary>Major faults per access.</summary>
     public double MajorFaultRatio { get; init; }

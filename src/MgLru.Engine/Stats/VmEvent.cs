@@ -51,6 +51,8 @@ public enum VmEvent
     WalkPteTables,
     LookAroundPromotions,
     WalkerAllocFailures,
+    /// <summary>read()/write() calls that missed the page cache (a fault-free miss; the simulator's, for MissRatio).</summary>
+    PageCacheReadMisses,
     Count,
 }
 
@@ -70,6 +72,7 @@ public static class VmEventNames
         "oom_kill", "lru_gen_aging", "lru_gen_eviction", "accesses", "pgpgin", "pgpgout",
         "mglru_walk_mms", "mglru_walk_mms_skipped", "mglru_walk_ptes", "mglru_walk_young_ptes",
         "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions", "mglru_walker_alloc_failures",
+        "pagecache_read_misses",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];
