@@ -83,6 +83,21 @@ $a, $b | Invoke-Reclaim");
     }
 
     [Fact]
+    public void Overhead_is_charged_and_must_stay_below_the_limit()
+    {
+        var (output, shell) = Ps.Run("New-MemCgroup -Name big -Limit 32MB -Overhead 32MB; New-MemCgroup -Name ok -Limit 256KB -Overhead 64KB | Add-Task -Name t -Workload Sequential -Rss 320KB -Accesses 0 | Invoke-Reclaim");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("OverheadNotBelowLimit,MgLru.PowerShell.Commands.NewMemCgroupCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("Overhead", error.Exception.Message);
+        // 64 pages, 16 of them overhead, no swap: the 49th fault OOM-kills.
+        var r = (ReclaimResult)Assert.Single(output).BaseObject;
+        Assert.Equal("ok", r.Memcg);
+        Assert.Equal(49, r.PgFault);
+        Assert.Equal(1, r.OomKill);
+    }
+
+    [Fact]
     public void Duplicate_memcg_names_are_refused_before_anything_runs()
     {
         var (output, shell) = Ps.Run("'a', 'a' | New-MemCgroup | Add-Task -Name t -Rss 1MB | Invoke-Reclaim");

@@ -25,6 +25,14 @@ Describe 'New-MemCgroup' {
         }
     }
 
+    Context 'overhead' {
+        It 'charges the overhead so that the limit leaves less room' {
+            $r = New-MemCgroup -Name ok -Limit 256KB -Overhead 64KB | Add-Task -Name t -Workload Sequential -Rss 320KB -Accesses 0 | Invoke-Reclaim
+            $r.PgFault | Should -Be 49
+            $r.OomKill | Should -Be 1
+        }
+    }
+
     Context 'invalid input' {
         It 'rejects <Case>' -ForEach @(
             @{ Case = 'a negative limit'; Script = { New-MemCgroup -Name x -Limit -5 } }
@@ -33,6 +41,11 @@ Describe 'New-MemCgroup' {
             @{ Case = 'swappiness above 200'; Script = { New-MemCgroup -Name x -Swappiness 201 } }
         ) {
             $Script | Should -Throw -ErrorId 'ParameterArgumentValidationError,MgLru.PowerShell.Commands.NewMemCgroupCommand'
+        }
+
+        It 'refuses an overhead that fills the limit' {
+            { New-MemCgroup -Name x -Limit 32MB -Overhead 32MB -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OverheadNotBelowLimit,MgLru.PowerShell.Commands.NewMemCgroupCommand'
         }
     }
 }

@@ -56,6 +56,9 @@ internal sealed class MemCgroup
     /// <summary>memory.swappiness, or null to use vm.swappiness.</summary>
     public int? Swappiness { get; }
 
+    /// <summary>Pages charged at creation that reclaim cannot take (see MemCgroupSpec.OverheadBytes).</summary>
+    public long OverheadPages;
+
     /// <summary>memory.current in pages (the page counter).</summary>
     public long Usage;
 

@@ -27,6 +27,8 @@ internal static class PageFlags
     public const uint Lru = 1u << 14;
     /// <summary>The frame is allocated (not on the free list).</summary>
     public const uint InUse = 1u << 15;
+    /// <summary>Charged memory reclaim cannot take (page tables, slab, a program's pinned arrays): never on an LRU.</summary>
+    public const uint Kernel = 1u << 16;
 
     public const int MemcgShift = 20;
     public const uint MemcgMask = 0xFFFu << MemcgShift;

@@ -7,8 +7,12 @@ namespace MgLru.Engine.Scenario;
 public sealed class MemCgroupSpec
 {
     public MemCgroupSpec(string name, long maxBytes = long.MaxValue, int? swappiness = null, IReadOnlyList<TaskSpec>? tasks = null,
-        long minBytes = 0, long lowBytes = 0)
+        long minBytes = 0, long lowBytes = 0, long overheadBytes = 0)
     {
+        if (overheadBytes < 0) throw new ArgumentOutOfRangeException(nameof(overheadBytes), overheadBytes, "The overhead cannot be negative.");
+        if (maxBytes != long.MaxValue && overheadBytes >= maxBytes)
+            throw new ArgumentOutOfRangeException(nameof(overheadBytes), overheadBytes, $"The overhead must stay below memory.max ({maxBytes} bytes).");
+        OverheadBytes = overheadBytes;
         if (minBytes < 0) throw new ArgumentOutOfRangeException(nameof(minBytes), minBytes, "memory.min cannot be negative.");
         if (lowBytes < 0) throw new ArgumentOutOfRangeException(nameof(lowBytes), lowBytes, "memory.low cannot be negative.");
         MinBytes = minBytes;
@@ -33,6 +37,12 @@ public sealed class MemCgroupSpec
 
     /// <summary>memory.low in bytes: reclaimed by global reclaim only when nothing unprotected is left.</summary>
     public long LowBytes { get; }
+
+    /// <summary>
+    /// Memory charged to the memcg from the start that reclaim cannot take: page tables, kernel memory,
+    /// a program's hot helper arrays. It leaves memory.max minus this much room for reclaimable pages.
+    /// </summary>
+    public long OverheadBytes { get; }
 
     /// <summary>memory.swappiness; null inherits the run's swappiness.</summary>
     public int? Swappiness { get; }

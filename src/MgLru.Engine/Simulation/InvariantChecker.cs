@@ -39,6 +39,7 @@ internal static class InvariantChecker
             inUse++;
             int memcg = PageFlags.Memcg(flags);
             usage[memcg]++;
+            if ((flags & PageFlags.Kernel) != 0) continue; // overhead: charged, never on an LRU, never mapped
             if ((flags & PageFlags.Lru) == 0)
                 throw new InvariantViolationException(4, $"frame {f} is in use but off every LRU list between reclaim steps.");
             int v = frames.Rmap[f];

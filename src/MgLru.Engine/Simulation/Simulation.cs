@@ -90,7 +90,7 @@ public sealed class Simulation
                 cgPages += t.Pages;
             }
             long limit = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
-            nodePages += Math.Min(cgPages, limit);
+            nodePages += Math.Min(cgPages + Units.BytesToPages(cg.OverheadBytes), limit);
         }
         // The default node is large enough for the scenario: limits, not the node, create pressure.
         long capacity = options.MemoryBytes > 0 ? Units.BytesToPages(options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
@@ -150,6 +150,7 @@ public sealed class Simulation
                 Units.BytesToPages(cg.MinBytes), Units.BytesToPages(cg.LowBytes));
             _m.Memcgs.Add(memcg);
             _mglru?.OnlineMemcg(memcg);
+            ChargeOverhead(memcg, Units.BytesToPages(cg.OverheadBytes));
             foreach (var t in cg.Tasks)
             {
                 if (t.ShareMmWith != null)
@@ -186,6 +187,19 @@ public sealed class Simulation
                 basePage += PageTables.AlignUp(t.Pages);
             }
         }
+    }
+
+    /// <summary>The memcg's unreclaimable overhead: frames taken from the node, charged, never on an LRU.</summary>
+    private void ChargeOverhead(MemCgroup memcg, long pages)
+    {
+        for (long i = 0; i < pages; i++)
+        {
+            int f = _m.Frames.Allocate(memcg.Index);
+            if (f < 0) throw new ArgumentException($"The node's memory cannot hold the overhead of memcg {memcg.Path} ({pages} pages).");
+            _m.Frames.Flags[f] |= PageFlags.Kernel;
+            memcg.Usage++;
+        }
+        memcg.OverheadPages = pages;
     }
 
     /// <summary>Resolves the scheduled moves once every memcg exists.</summary>

@@ -37,6 +37,7 @@ internal static class MemoryStat
         void Add(string key, long value) => list.Add(new MemoryStatEntry(name, key, value));
         Add("anon", P(activeAnon + inactiveAnon));
         Add("file", P(activeFile + inactiveFile));
+        Add("kernel", P(memcg.OverheadPages));
         Add("inactive_anon", P(inactiveAnon));
         Add("active_anon", P(activeAnon));
         Add("inactive_file", P(inactiveFile));

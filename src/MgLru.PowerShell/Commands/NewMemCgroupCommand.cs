@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using MgLru.PowerShell.Model;
 
@@ -36,9 +37,20 @@ public sealed class NewMemCgroupCommand : PSCmdlet
     [ValidateRange(0, 200)]
     public int Swappiness { get; set; } = -1;
 
+    /// <summary>Memory charged from the start that reclaim cannot take (page tables, kernel memory, pinned arrays), in bytes; below -Limit.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0L, long.MaxValue)]
+    public long Overhead { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (Limit != long.MaxValue && Overhead >= Limit)
+        {
+            var e = new ArgumentException($"-Overhead {Overhead} must be below -Limit {Limit}: the memcg needs room for reclaimable pages.", nameof(Overhead));
+            WriteError(new ErrorRecord(e, "OverheadNotBelowLimit", ErrorCategory.InvalidArgument, Name));
+            return;
+        }
         int? swappiness = MyInvocation.BoundParameters.ContainsKey(nameof(Swappiness)) ? Swappiness : null;
-        WriteObject(new MemCgroup(Name, Limit, swappiness, Min, Low));
+        WriteObject(new MemCgroup(Name, Limit, swappiness, Min, Low, Overhead));
     }
 }

@@ -11,8 +11,9 @@ public sealed class MemCgroup
 {
     private readonly List<TaskSpec> _tasks = new();
 
-    public MemCgroup(string name, long limitBytes, int? swappiness, long minBytes = 0, long lowBytes = 0)
+    public MemCgroup(string name, long limitBytes, int? swappiness, long minBytes = 0, long lowBytes = 0, long overheadBytes = 0)
     {
+        OverheadBytes = overheadBytes;
         MinBytes = minBytes;
         LowBytes = lowBytes;
         Name = name;
@@ -31,6 +32,9 @@ public sealed class MemCgroup
     /// <summary>memory.low in bytes.</summary>
     public long LowBytes { get; }
 
+    /// <summary>Charged memory reclaim cannot take, in bytes (memory.stat "kernel").</summary>
+    public long OverheadBytes { get; }
+
     /// <summary>memory.swappiness; null inherits the run's -Swappiness.</summary>
     public int? Swappiness { get; }
 
@@ -40,7 +44,7 @@ public sealed class MemCgroup
 
     internal void AddTasks(IEnumerable<TaskSpec> tasks) => _tasks.AddRange(tasks);
 
-    internal MemCgroupSpec ToSpec() => new(Name, LimitBytes, Swappiness, _tasks.ToArray(), MinBytes, LowBytes);
+    internal MemCgroupSpec ToSpec() => new(Name, LimitBytes, Swappiness, _tasks.ToArray(), MinBytes, LowBytes, OverheadBytes);
 
     public override string ToString() => Name;
 }
