@@ -1,0 +1,61 @@
+# Replays the kernel lab's anon-zipf run (../shared/kernel-lab, beside this repository) and prints the
+# simulated counters next to the real 6.1 and 6.12 kernels' (the mean of their two runs).
+# The lab: a 128 MiB memcg, swappiness 60, 1 GiB zram, one CPU (all reclaim is direct), THP off,
+# MADV_RANDOM; the program and its helper arrays take about 370 pages of the limit (-Overhead).
+# There is no 6.12 rule set yet: the 6.12 rows run under V6_14, the closest one.
+param([string] $Lab = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'kernel-lab'))
+
+$tracePath = [System.IO.Path]::Combine($Lab, 'traces', 'anon-zipf_s256.u32')
+$csvPath = [System.IO.Path]::Combine($Lab, 'anon-zipf-results.csv')
+if (-not [System.IO.File]::Exists($tracePath) -or -not [System.IO.File]::Exists($csvPath)) {
+    throw "The kernel lab is not at '$Lab': give its folder with -Lab."
+}
+$trace = Import-AccessTrace $tracePath -Format U32
+
+# The lab's counters, averaged over the runs of each kernel and mode (no Import-Csv: Core cmdlets only).
+$lines = [System.IO.File]::ReadAllLines($csvPath)
+$header = $lines[0].Split(',')
+$labRuns = @{}
+foreach ($line in $lines[1..($lines.Length - 1)]) {
+    $f = $line.Split(',')
+    $row = @{}
+    for ($i = 0; $i -lt $header.Length; $i++) { $row[$header[$i]] = $f[$i] }
+    $key = '{0}/{1}' -f ($row.run.Split('_')[0]), $row.mode_eff
+    if (-not $labRuns.ContainsKey($key)) { $labRuns[$key] = [System.Collections.Generic.List[hashtable]]::new() }
+    $labRuns[$key].Add($row)
+}
+function Get-LabMean([string] $Key, [string] $Column) {
+    $sum = 0.0
+    foreach ($run in $labRuns[$Key]) { $sum += [double]$run[$Column] }
+    $sum / $labRuns[$Key].Count
+}
+
+# One sweep per mode runs both rule sets side by side.
+$rows = @{}
+foreach ($mode in 7, 3, 1, 0) {
+    $cg = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace
+    $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_14 -Swap 1GB -Swappiness 60 }
+             else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_14 -Swap 1GB -Swappiness 60 }
+    $rows['k6.1/' + $mode] = $sweep[0]
+    $rows['k6.12/' + $mode] = $sweep[1]
+}
+
+'{0,-6} {1,-6} {2,-26} {3,10} {4,10} {5,8}' -f 'Kernel', 'Mode', 'Counter', 'Simulated', 'Kernel', 'Diff'
+foreach ($kernel in 'k6.1', 'k6.12') {
+    foreach ($mode in 7, 3, 1, 0) {
+        $r = $rows[$kernel + '/' + $mode]
+        $key = '{0}/0x{1:x4}' -f $kernel, $mode
+        foreach ($pair in @(
+                @('pgmajfault', $r.PgMajFault, 'majflt'),
+                @('pswpin', $r.PswpIn, 'vm_pswpin'),
+                @('pgscan', $r.PgScan, 'cg_pgscan'),
+                @('pgsteal', $r.PgSteal, 'cg_pgsteal'),
+                @('workingset_refault_anon', $r.WorkingsetRefaultAnon, 'cg_workingset_refault_anon'),
+                @('workingset_activate_anon', $r.WorkingsetActivateAnon, 'cg_workingset_activate_anon'),
+                @('workingset_restore_anon', $r.WorkingsetRestoreAnon, 'cg_workingset_restore_anon'))) {
+            $kernelValue = Get-LabMean $key $pair[2]
+            $diff = if ($kernelValue -eq 0) { '' } else { '{0:+0.0;-0.0}%' -f (100.0 * ($pair[1] - $kernelValue) / $kernelValue) }
+            '{0,-6} {1,-6} {2,-26} {3,10:N0} {4,10:N0} {5,8}' -f $kernel.Substring(1), ('0x{0:x}' -f $mode), $pair[0], $pair[1], $kernelValue, $diff
+        }
+    }
+}
