@@ -172,7 +172,7 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Equal((double)misses / trace.Requests, r.MissRatio, 12);
     }
 
-    private static string FindShared()
+    internal static string FindShared()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
