@@ -57,11 +57,13 @@ switch (args[0])
         long pages = gib << 18;
         var task = new TaskSpec("big", new WorkloadSpec(WorkloadKind.Zipf, 0.9), pages * 2 * 4096, accesses);
         var cg = new MemCgroupSpec("big", pages * 4096, tasks: new[] { task });
+        long scaleBefore = GC.GetAllocatedBytesForCurrentThread();
         var scaleSim = Sim.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = walk ? 7 : 1, SwapBytes = pages * 2 * 4096 }));
+        long scaleBuilt = GC.GetAllocatedBytesForCurrentThread() - scaleBefore;
         var loop = Stopwatch.StartNew();
         scaleSim.Run();
         loop.Stop();
-        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2);
+        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2, pages * 2, scaleBuilt);
         return 0;
     }
     default:
@@ -72,6 +74,7 @@ switch (args[0])
 long memPages = long.Parse(Opt("pages", "100000"), inv);
 var t = new TaskSpec("replay", WorkloadSpec.FromTrace(trace), Math.Max(1, footprint) * 4096, 0);
 var c = new MemCgroupSpec("cache", memPages * 4096, tasks: new[] { t });
+long before = GC.GetAllocatedBytesForCurrentThread();
 var sim = Sim.Create(new ScenarioSpec(new[] { c }, new RunOptions
 {
     Policy = policy,
@@ -79,20 +82,23 @@ var sim = Sim.Create(new ScenarioSpec(new[] { c }, new RunOptions
     SwapBytes = footprint * 4096,
     TimeSliceAccesses = 1 << 20,
 }));
+long built = GC.GetAllocatedBytesForCurrentThread() - before;
 var sw = Stopwatch.StartNew();
 sim.Run();
 sw.Stop();
-Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint);
+Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint, footprint, built);
 return 0;
 
-void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes)
+void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes, long swapSlots, long built)
 {
     var r = s.Results()[0];
     Console.WriteLine(title);
     Console.WriteLine($"  policy {policy}{(walk ? " +walk" : "")}: miss ratio {r.MissRatio:F4}, {r.PgFault:N0} faults");
     Console.WriteLine($"  simulation loop: {requests / loop.TotalSeconds / 1e6:F1} M requests/s ({loop.TotalSeconds:F2} s)");
     Console.WriteLine($"  whole run incl. trace: {total.Elapsed.TotalSeconds:F2} s");
-    // Frame table: flags, next, prev and rmap words; page tables: one uint PTE per page (plus one bit a table).
-    Console.WriteLine($"  bytes per simulated frame: 16; per mapped PTE: 4 (+{2.0 / 512:F3} for the PMD bits)");
+    // Measured: everything Simulation.Create allocated. By layout that is 16 B a frame (flags, rmap,
+    // next, prev), 4 B a PTE, 12 B a swap slot (shadow, free stack) and the generator's 4 B a page.
+    double layout = 16.0 * frames + 4.0 * ptes + 12.0 * swapSlots;
+    Console.WriteLine($"  allocated by Simulation.Create: {built / 1048576.0:N1} MiB for {frames:N0} frames, {ptes:N0} PTEs, {swapSlots:N0} swap slots ({built / layout:F2}x the 16 B/frame + 4 B/PTE + 12 B/slot layout)");
     Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 }

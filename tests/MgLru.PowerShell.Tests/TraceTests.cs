@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MgLru.Engine.Scenario;
 using MgLru.Engine.Stats;
 using Xunit;
 
@@ -69,11 +70,24 @@ New-MemCgroup -Name app -Limit 2MB | Add-Task -Name app -Workload $w -Rss 4MB -A
         Assert.True(r.PgMajFault > 0);
     }
 
-    [Fact]
-    public void Phases_is_not_a_workload_name()
+    [Theory]
+    [InlineData("Phases")]
+    [InlineData("Trace")]
+    [InlineData("Nope")]
+    public void Names_that_need_data_or_mean_nothing_are_not_workload_names(string name)
     {
-        var (_, shell) = Ps.Run("New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB -Workload Phases");
-        Assert.Equal("ParameterArgumentTransformationError,MgLru.PowerShell.Commands.AddTaskCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+        var (_, shell) = Ps.Run($"New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB -Workload {name}");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("ParameterArgumentTransformationError,MgLru.PowerShell.Commands.AddTaskCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("Sequential, Uniform, Zipf, Gaussian, HotCold, Scan, Memcached, Fio", error.Exception.Message);
+    }
+
+    [Fact]
+    public void Workload_names_are_case_insensitive_and_enum_values_pass()
+    {
+        var (output, shell) = Ps.Run("(New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB -Workload hotcold | Add-Task -Name u -Rss 1MB -Workload ([MgLru.Engine.Scenario.WorkloadKind]::Uniform)).Tasks.Workload.Kind");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        Assert.Equal(new object[] { WorkloadKind.HotCold, WorkloadKind.Uniform }, output.Select(o => o.BaseObject));
     }
 
     [Fact]

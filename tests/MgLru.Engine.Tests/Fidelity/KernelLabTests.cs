@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using MgLru.Engine.Scenario;
-using MgLru.Engine.Tests.Workloads;
 using MgLru.Engine.Workloads;
 using Xunit;
 
@@ -19,12 +18,12 @@ namespace MgLru.Engine.Tests.Fidelity;
 public sealed class KernelLabTests
 {
     private static readonly Lazy<AccessTraceData> Trace = new(() =>
-        TraceReader.Read(Path.Combine(TraceReaderTests.FindShared(), "kernel-lab", "traces", "anon-zipf_s256.u32"), TraceFormat.U32));
+        TraceReader.Read(Path.Combine(Reference.SharedFolder(), "kernel-lab", "traces", "anon-zipf_s256.u32"), TraceFormat.U32));
 
     /// <summary>Mean of the lab's runs for one kernel and mode, per column.</summary>
     private static Dictionary<string, double> Lab(string kernel, int mode)
     {
-        var lines = File.ReadAllLines(Path.Combine(TraceReaderTests.FindShared(), "kernel-lab", "anon-zipf-results.csv"));
+        var lines = File.ReadAllLines(Path.Combine(Reference.SharedFolder(), "kernel-lab", "anon-zipf-results.csv"));
         var header = lines[0].Split(',');
         var runs = lines.Skip(1).Select(l => l.Split(','))
             .Where(f => f[0].StartsWith(kernel + "_", StringComparison.Ordinal) && f[3] == "0x" + mode.ToString("x4", CultureInfo.InvariantCulture))

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using MgLru.Engine.Scenario;
 using MgLru.Engine.Workloads;
@@ -8,29 +7,6 @@ namespace MgLru.Engine.Tests.Reclaim;
 
 public sealed class ExactLruTests
 {
-    /// <summary>An independent, obviously correct LRU: a list of ids, most recent first.</summary>
-    private static long NaiveLruMisses(IEnumerable<uint> trace, int capacity)
-    {
-        var list = new LinkedList<uint>();
-        var where = new Dictionary<uint, LinkedListNode<uint>>();
-        long misses = 0;
-        foreach (var id in trace)
-        {
-            if (where.TryGetValue(id, out var node)) list.Remove(node);
-            else
-            {
-                misses++;
-                if (list.Count == capacity)
-                {
-                    where.Remove(list.Last!.Value);
-                    list.RemoveLast();
-                }
-            }
-            where[id] = list.AddFirst(id);
-        }
-        return misses;
-    }
-
     private static long SimulatedMisses(uint[] trace, int pages, int capacity)
     {
         var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), pages * Scenarios.Page, 0);
@@ -53,7 +29,7 @@ public sealed class ExactLruTests
         // Capacity 3: a b c a d b e a → misses a b c (cold), hit a, d (evicts b), b (evicts c),
         // e (evicts a), a (evicts d): 7 misses.
         uint[] trace = { 0, 1, 2, 0, 3, 1, 4, 0 };
-        Assert.Equal(7, NaiveLruMisses(trace, 3));
+        Assert.Equal(7, Reference.NaiveLruMisses(trace, 3));
         Assert.Equal(7, SimulatedMisses(trace, 8, 3));
     }
 
@@ -67,6 +43,6 @@ public sealed class ExactLruTests
         var rng = new Xoshiro256StarStar(seed);
         var zipf = new ZipfSampler(pages, 0.9);
         var trace = Enumerable.Range(0, length).Select(_ => (uint)(zipf.Sample(ref rng) - 1)).ToArray();
-        Assert.Equal(NaiveLruMisses(trace, capacity), SimulatedMisses(trace, pages, capacity));
+        Assert.Equal(Reference.NaiveLruMisses(trace, capacity), SimulatedMisses(trace, pages, capacity));
     }
 }

@@ -127,25 +127,6 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Equal(4, t.FootprintPages);
     }
 
-    /// <summary>An independent, obviously correct LRU over object ids.</summary>
-    private static long NaiveLruMisses(IEnumerable<uint> trace, int capacity)
-    {
-        var list = new LinkedList<uint>();
-        var where = new Dictionary<uint, LinkedListNode<uint>>();
-        long misses = 0;
-        foreach (var id in trace)
-        {
-            if (where.TryGetValue(id, out var node)) list.Remove(node);
-            else
-            {
-                misses++;
-                if (list.Count == capacity) { where.Remove(list.Last!.Value); list.RemoveLast(); }
-            }
-            where[id] = list.AddFirst(id);
-        }
-        return misses;
-    }
-
     [Theory]
     [InlineData(1000)]
     [InlineData(8000)]
@@ -154,7 +135,7 @@ public sealed class TraceReaderTests : IDisposable
     {
         // shared/data/traces/cloudPhysicsIO.csv (113,872 requests, 48,974 objects): with N pages of memory
         // the exact LRU policy must fault exactly where an N-object LRU cache misses (cold misses included).
-        string path = Path.Combine(FindShared(), "data", "traces", "cloudPhysicsIO.csv");
+        string path = Path.Combine(Reference.SharedFolder(), "data", "traces", "cloudPhysicsIO.csv");
         var trace = TraceReader.Read(path, TraceFormat.Csv);
         Assert.Equal(113_872, trace.Requests);
         Assert.Equal(48_974, trace.Objects);
@@ -167,18 +148,8 @@ public sealed class TraceReaderTests : IDisposable
         }));
         sim.Run();
         var r = sim.Results()[0];
-        long misses = NaiveLruMisses(trace.Pages, capacity);
+        long misses = Reference.NaiveLruMisses(trace.Pages, capacity);
         Assert.Equal(misses, r.PgFault);
         Assert.Equal((double)misses / trace.Requests, r.MissRatio, 12);
-    }
-
-    internal static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "data", "traces"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("shared/ (the project's data, beside the checkout) was not found above " + AppContext.BaseDirectory);
     }
 }
