@@ -1,11 +1,14 @@
+using System.Collections.Generic;
+
 namespace MgLru.Engine.Mm;
 
-/// <summary>A task's address space: one anonymous private VMA at [Base, Base + Pages) of the global page space.</summary>
+/// <summary>A task's address space: [Base, Base + Pages) of the global page space, tiled by its VMAs.</summary>
 internal sealed class MmStruct
 {
-    public MmStruct(int id, int basePage, int pages, int ownerMemcg, Scenario.MemoryBackend backend = Scenario.MemoryBackend.Anon)
+    private Vma[] _vmas = System.Array.Empty<Vma>();
+
+    public MmStruct(int id, int basePage, int pages, int ownerMemcg)
     {
-        Backend = backend;
         Id = id;
         Base = basePage;
         Pages = pages;
@@ -13,29 +16,31 @@ internal sealed class MmStruct
     }
 
     public int Id { get; }
-
-    /// <summary>
-    /// Anon: the range holds PTEs of an anonymous VMA. FileMmap: PTEs of a shared mapping of
-    /// <see cref="File"/> (offset i at Base + i). FileRead: the task only reads and writes
-    /// <see cref="File"/> through a descriptor; its range holds no PTEs.
-    /// </summary>
-    public Scenario.MemoryBackend Backend { get; }
-
-    public bool IsFile => Backend != Scenario.MemoryBackend.Anon;
-
-    /// <summary>The file a FileRead or FileMmap task uses (page-cache slots), null for anon.</summary>
-    public SharedFile? File { get; set; }
-
-    /// <summary>The VMA's flags.</summary>
-    public Scenario.VmaFlags VmaFlags { get; set; }
-
-    /// <summary>vma_has_recency: false for MADV_SEQUENTIAL / MADV_RANDOM mappings and NOREUSE files.</summary>
-    public bool HasRecency => (VmaFlags & (Scenario.VmaFlags.SeqRead | Scenario.VmaFlags.RandRead | Scenario.VmaFlags.NoReuse)) == 0;
-
-    /// <summary>should_skip_vma for flags alone: locked, no recency, or a PFN/IO mapping.</summary>
-    public bool WalkSkips => !HasRecency || (VmaFlags & (Scenario.VmaFlags.Locked | Scenario.VmaFlags.PfnMap)) != 0;
     public int Base { get; }
     public int Pages { get; }
+
+    /// <summary>The VMAs in address order; together they cover the mm's range.</summary>
+    public IReadOnlyList<Vma> Vmas => _vmas;
+
+    /// <summary>The first VMA (the only one for most tasks).</summary>
+    public Vma Primary => _vmas[0];
+
+    public bool SingleVma => _vmas.Length == 1;
+
+    public void AddVma(Vma vma)
+    {
+        System.Array.Resize(ref _vmas, _vmas.Length + 1);
+        _vmas[_vmas.Length - 1] = vma;
+    }
+
+    /// <summary>find_vma for a page of this mm (a few VMAs per mm: a linear scan beats a tree).</summary>
+    public Vma FindVma(int vpage)
+    {
+        var vmas = _vmas;
+        int i = 0;
+        while (i < vmas.Length - 1 && vpage >= vmas[i].End) i++;
+        return vmas[i];
+    }
 
     /// <summary>mm->lru_gen.memcg: the memcg whose mm_list holds this mm.</summary>
     public int OwnerMemcg { get; set; }
@@ -43,7 +48,7 @@ internal sealed class MmStruct
     /// <summary>mm->lru_gen.bitmap: set on every context switch into the mm, cleared per node by walkers.</summary>
     public ulong NodeBitmap { get; set; } = ulong.MaxValue;
 
-    /// <summary>Resident pages mapped by this mm (MM_ANONPAGES).</summary>
+    /// <summary>Resident pages mapped by this mm (MM_ANONPAGES + MM_FILEPAGES).</summary>
     public long Rss;
 
     /// <summary>Pages of this mm in swap (MM_SWAPENTS).</summary>

@@ -19,8 +19,8 @@ internal sealed class SharedFile
     public int Base { get; }
     public int Pages { get; }
 
-    /// <summary>mms with a shared mapping of the file (address_space->i_mmap).</summary>
-    public List<MmStruct> Mappers { get; } = new();
+    /// <summary>VMAs mapping the file, shared or private (address_space->i_mmap).</summary>
+    public List<Vma> Mappers { get; } = new();
 }
 
 /// <summary>

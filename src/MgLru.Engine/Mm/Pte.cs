@@ -12,7 +12,12 @@ internal static class Pte
     public const uint Young = 1u << 30;
     /// <summary>_PAGE_DIRTY: set on a store.</summary>
     public const uint Dirty = 1u << 29;
-    public const uint FrameMask = (1u << 29) - 1;
+    /// <summary>
+    /// A present entry without write permission: a private file mapping's view of a page-cache page,
+    /// so the first store takes a write-protect fault that copies it (do_wp_page).
+    /// </summary>
+    public const uint ReadOnly = 1u << 28;
+    public const uint FrameMask = (1u << 28) - 1;
     /// <summary>Non-present entry that names a swap slot.</summary>
     public const uint SwapEntry = 1u << 28;
     public const uint SlotMask = (1u << 28) - 1;

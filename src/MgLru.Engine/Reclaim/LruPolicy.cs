@@ -115,6 +115,18 @@ internal abstract class LruPolicy
         return n;
     }
 
+    /// <summary>NR_FILE_MAPPED of a memcg: its page-cache pages that some VMA maps.</summary>
+    public long MappedFilePages(MemCgroup memcg)
+    {
+        long n = 0;
+        for (int f = 0; f < _frames.Capacity; f++)
+        {
+            uint flags = _frames.Flags[f];
+            if ((flags & (PageFlags.InUse | PageFlags.SwapBacked | PageFlags.Kernel)) == PageFlags.InUse && PageFlags.Memcg(flags) == memcg.Index && IsMapped(f)) n++;
+        }
+        return n;
+    }
+
     /// <summary>Checks the policy's own invariants (list membership, sizes); throws InvariantViolationException.</summary>
     public abstract void CheckLists();
 
@@ -146,10 +158,11 @@ internal abstract class LruPolicy
         if ((_frames.Flags[frame] & PageFlags.SwapBacked) != 0) return true;
         var file = _m.PageCache.FileOf(slot);
         var ptes = _m.PageTables.Ptes;
-        int offset = slot - file.Base;
-        foreach (var mm in file.Mappers)
+        foreach (var vma in file.Mappers)
         {
-            uint pte = ptes[mm.Base + offset];
+            int v = vma.VpageOf(slot);
+            if (v < 0) continue;
+            uint pte = ptes[v];
             if ((pte & Pte.Present) != 0 && Pte.Frame(pte) == frame) return true;
         }
         return false;
@@ -171,7 +184,8 @@ internal abstract class LruPolicy
         var ptes = _m.PageTables.Ptes;
         if ((_frames.Flags[frame] & PageFlags.SwapBacked) != 0)
         {
-            var owner = _m.Mms[_m.PageTables.MmOf(slot)];
+            // An anon folio has one PTE: its rmap word (anon_vma with one mapping).
+            var owner = _m.Mms[_m.PageTables.MmOf(slot)].FindVma(slot);
             if (!owner.HasRecency) return 0;
             _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
             if ((ptes[slot] & Pte.Young) == 0) return 0;
@@ -180,12 +194,14 @@ internal abstract class LruPolicy
             return 1;
         }
         var file = _m.PageCache.FileOf(slot);
-        int offset = slot - file.Base, referenced = 0;
-        foreach (var mm in file.Mappers)
+        int referenced = 0;
+        foreach (var vma in file.Mappers)
         {
-            int v = mm.Base + offset;
+            int v = vma.VpageOf(slot);
+            if (v < 0) continue;
             uint pte = ptes[v];
-            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame || !mm.HasRecency) continue;
+            // A private mapping's copy (a COW'd page) is another folio: only PTEs on this frame count.
+            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame || !vma.HasRecency) continue;
             _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
             if ((pte & Pte.Young) == 0) continue;
             ptes[v] = pte & ~Pte.Young;
@@ -201,17 +217,17 @@ internal abstract class LruPolicy
         int slot = _frames.Rmap[frame];
         var file = _m.PageCache.FileOf(slot);
         var ptes = _m.PageTables.Ptes;
-        int offset = slot - file.Base;
         bool dirty = false;
-        foreach (var mm in file.Mappers)
+        foreach (var vma in file.Mappers)
         {
-            int v = mm.Base + offset;
+            int v = vma.VpageOf(slot);
+            if (v < 0) continue;
             uint pte = ptes[v];
             if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame) continue;
             _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
             dirty |= (pte & Pte.Dirty) != 0;
             ptes[v] = Pte.None;
-            mm.Rss--;
+            vma.Mm.Rss--;
         }
         return dirty;
     }

@@ -142,15 +142,15 @@ internal sealed class MemcgReclaim
     {
         var ptes = _m.PageTables.Ptes;
         var frames = _m.Frames;
-        bool anon = mm.Backend == MemoryBackend.Anon;
         for (int v = mm.Base, end = mm.Base + mm.Pages; v < end; v++)
         {
             uint pte = ptes[v];
             if (Pte.IsPresent(pte))
             {
-                if (anon)
+                int f = Pte.Frame(pte);
+                // Anonymous folios (also private copies in file mappings) go; page-cache pages stay.
+                if ((frames.Flags[f] & PageFlags.SwapBacked) != 0)
                 {
-                    int f = Pte.Frame(pte);
                     var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
                     if ((frames.Flags[f] & PageFlags.Lru) != 0) _policy.RemoveFolio(f);
                     owner.Usage--;
@@ -166,7 +166,8 @@ internal sealed class MemcgReclaim
             }
             ptes[v] = Pte.None;
         }
-        mm.File?.Mappers.Remove(mm);
+        foreach (var vma in mm.Vmas)
+            vma.File?.Mappers.Remove(vma);
         mm.Rss = 0;
         mm.SwapEntries = 0;
         mm.Exited = true;

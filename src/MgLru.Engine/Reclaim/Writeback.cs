@@ -50,9 +50,10 @@ internal sealed class Flusher
         var file = _m.PageCache.FileOf(slot);
         var ptes = _m.PageTables.Ptes;
         bool dirty = false;
-        foreach (var mm in file.Mappers)
+        foreach (var vma in file.Mappers)
         {
-            int v = mm.Base + slot - file.Base;
+            int v = vma.VpageOf(slot);
+            if (v < 0) continue;
             uint pte = ptes[v];
             if ((pte & (Pte.Present | Pte.Dirty)) != (Pte.Present | Pte.Dirty) || Pte.Frame(pte) != frame) continue;
             ptes[v] = pte & ~Pte.Dirty;

@@ -59,6 +59,11 @@ public enum MemoryBackend
     FileRead,
     /// <summary>A file mapped shared and read through page tables (loads): page-cache pages with PTEs.</summary>
     FileMmap,
+    /// <summary>
+    /// A file mapped private (MAP_PRIVATE, as program text and data): loads map the page-cache page
+    /// read-only; the first store to a page copies it into a private anonymous page (copy-on-write).
+    /// </summary>
+    FilePrivate,
 }
 
 /// <summary>Flags of a task's VMA (include/linux/mm.h) that change how reclaim treats its pages.</summary>

@@ -6,8 +6,12 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false)
+        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false, System.Collections.Generic.IReadOnlyList<VmaSpec>? mappings = null)
     {
+        if (mappings != null && mappings.Count > 0 && shareMmWith != null) throw new ArgumentException("A thread shares its leader's mappings; it cannot add its own.", nameof(mappings));
+        foreach (var m in mappings ?? Array.Empty<VmaSpec>())
+            if (m == null) throw new ArgumentNullException(nameof(mappings), "A mapping in the list is null.");
+        Mappings = mappings ?? Array.Empty<VmaSpec>();
         if (sharedRanking && shareMmWith == null) throw new ArgumentException("Only a thread (a task sharing another's mm) can share its popularity ranking.", nameof(sharedRanking));
         SharedRanking = sharedRanking;
         if (!(runFraction > 0 && runFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(runFraction), runFraction, "The run fraction is in (0, 1].");
@@ -37,7 +41,36 @@ public sealed class TaskSpec
     /// <summary>Sampled accesses after the populate pass.</summary>
     public long Accesses { get; }
 
-    public int Pages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+    /// <summary>Pages of the first mapping (the workload's backend, -Rss).</summary>
+    public int PrimaryPages => (int)((RssBytes + Units.PageSize - 1) / Units.PageSize);
+
+    /// <summary>Pages of the whole address space: the first mapping and every further one.</summary>
+    public int Pages
+    {
+        get
+        {
+            long pages = PrimaryPages;
+            foreach (var m in Mappings) pages += m.Pages;
+            return pages > int.MaxValue / 2 ? throw new ArgumentOutOfRangeException(nameof(Mappings), "The task's mappings add up to more than 4 TiB.") : (int)pages;
+        }
+    }
+
+    /// <summary>Further VMAs after the first, in address order; the workload's page indexes run over all of them.</summary>
+    public System.Collections.Generic.IReadOnlyList<VmaSpec> Mappings { get; }
+
+    /// <summary>Every VMA of the task's mm in address order: the first from the workload's backend, -Rss, File and VmaFlags, then <see cref="Mappings"/>.</summary>
+    public System.Collections.Generic.IReadOnlyList<VmaSpec> Vmas
+    {
+        get
+        {
+            var all = new System.Collections.Generic.List<VmaSpec>(1 + Mappings.Count)
+            {
+                new VmaSpec(Workload.Backend, RssBytes, Workload.Backend == MemoryBackend.Anon ? null : File, VmaFlags, Workload.WriteFraction),
+            };
+            all.AddRange(Mappings);
+            return all;
+        }
+    }
 
     /// <summary>
     /// Share of the scheduler's turns the task takes (it sleeps through the others): a task that sleeps

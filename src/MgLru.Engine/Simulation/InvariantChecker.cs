@@ -2,6 +2,7 @@ using System;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
 using MgLru.Engine.Reclaim;
+using MgLru.Engine.Scenario;
 
 namespace MgLru.Engine.Simulation;
 
@@ -67,9 +68,17 @@ internal static class InvariantChecker
                 if (Pte.IsPresent(pte))
                 {
                     rss++;
-                    // A file mapping's PTE maps the page cached at the same offset of its file.
-                    if (mm.File != null && m.PageCache.Entries[mm.File.Base + v - mm.Base] != (Pte.Present | (uint)Pte.Frame(pte)))
-                        throw new InvariantViolationException(4, $"mm of {mm.TaskName}: PTE {v} maps frame {Pte.Frame(pte)}, not the page cached at its offset.");
+                    // A file mapping's PTE maps the page cached at its offset, or (a private mapping) its
+                    // own anonymous copy; an anonymous page's rmap names its PTE.
+                    int f = Pte.Frame(pte);
+                    var vma = mm.FindVma(v);
+                    bool anon = (m.Frames.Flags[f] & PageFlags.SwapBacked) != 0;
+                    bool ok = anon
+                        ? m.Frames.Rmap[f] == v && (vma.IsAnon || vma.Backend == MemoryBackend.FilePrivate) && (pte & Pte.ReadOnly) == 0
+                        : vma.MapsFile && m.PageCache.Entries[vma.SlotOf(v)] == (Pte.Present | (uint)f)
+                          && ((pte & Pte.ReadOnly) != 0) == (vma.Backend == MemoryBackend.FilePrivate);
+                    if (!ok)
+                        throw new InvariantViolationException(4, $"mm of {mm.TaskName}: PTE {v} ({vma.Backend} VMA) maps frame {f}, which is not its page.");
                 }
                 else if (Pte.IsSwap(pte)) swapEntries++;
             }

@@ -62,6 +62,8 @@ public sealed class Simulation
         public long MoveAtAccess { get; }
         /// <summary>Share of scheduler turns taken; the others are slept through.</summary>
         public double RunFraction { get; }
+        /// <summary>Draws whether an access to a further VMA stores (each VMA has its own write fraction).</summary>
+        public Xoshiro256StarStar WriteRandom;
         /// <summary>Scheduler turns offered so far (for the deterministic duty cycle).</summary>
         public long Turns;
 
@@ -88,13 +90,16 @@ public sealed class Simulation
                 if (t.ShareMmWith != null) continue; // a thread: no address space of its own
                 virtualPages += PageTables.AlignUp(t.Pages);
                 cgPages += t.Pages;
+                // A private file mapping can hold a page-cache page and its anonymous copy.
+                foreach (var vma in t.Vmas)
+                    if (vma.Backend == MemoryBackend.FilePrivate) cgPages += vma.Pages;
             }
             long limit = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
             nodePages += Math.Min(cgPages + Units.BytesToPages(cg.OverheadBytes), limit);
         }
         // The default node is large enough for the scenario: limits, not the node, create pressure.
         long capacity = options.MemoryBytes > 0 ? Units.BytesToPages(options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
-        if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 2 TiB of simulated memory.");
+        if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 1 TiB of simulated memory.");
         int nrMemcgs = scenario.Cgroups.Count + 1;
         var frames = new FrameTable((int)capacity, options.Policy switch
         {
@@ -109,9 +114,13 @@ public sealed class Simulation
         foreach (var cg in scenario.Cgroups)
             foreach (var t in cg.Tasks)
             {
-                if (t.Workload.Backend == MemoryBackend.Anon || t.ShareMmWith != null) continue;
-                if (t.File == null) fileSlots += PageTables.AlignUp(t.Pages);
-                else fileSizes[t.File] = Math.Max(t.Pages, fileSizes.TryGetValue(t.File, out int n) ? n : 0);
+                if (t.ShareMmWith != null) continue;
+                foreach (var vma in t.Vmas)
+                {
+                    if (vma.Backend == MemoryBackend.Anon) continue;
+                    if (vma.File == null) fileSlots += PageTables.AlignUp(vma.Pages);
+                    else fileSizes[vma.File] = Math.Max(vma.Pages, fileSizes.TryGetValue(vma.File, out int n) ? n : 0);
+                }
             }
         foreach (var size in fileSizes.Values) fileSlots += PageTables.AlignUp(size);
         var pageCache = new PageCache(fileSlots);
@@ -157,32 +166,42 @@ public sealed class Simulation
                 {
                     // A thread: the same mm, its own stream of accesses over the same pages.
                     var leader = _tasks.Find(x => x.Memcg == memcg && x.Name == t.ShareMmWith)!;
-                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, rng.NextUInt64(), t.SharedRanking ? leader.Generator : null);
-                    _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total), t.RunFraction));
+                    ulong threadSeed = rng.NextUInt64();
+                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, threadSeed, t.SharedRanking ? leader.Generator : null);
+                    _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total), t.RunFraction)
+                        { WriteRandom = new Xoshiro256StarStar(threadSeed ^ WriteSeedSalt) });
                     _totalAccesses += threadGen.Total;
                     continue;
                 }
-                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index, t.Workload.Backend) { TaskName = t.Name, VmaFlags = t.VmaFlags };
-                if (mm.IsFile)
+                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index) { TaskName = t.Name };
+                int vmaStart = basePage, unnamed = 0;
+                foreach (var spec in t.Vmas)
                 {
+                    var vma = new Vma(mm, vmaStart, spec.Pages, spec.Backend, spec.Flags, spec.WriteFraction);
+                    vmaStart += spec.Pages;
+                    mm.AddVma(vma);
+                    if (vma.IsAnon) continue;
                     SharedFile? file = null;
-                    if (t.File != null) files.TryGetValue(t.File, out file);
+                    if (spec.File != null) files.TryGetValue(spec.File, out file);
                     if (file == null)
                     {
-                        int size = t.File != null ? fileSizes[t.File] : t.Pages;
-                        file = pageCache.Add(t.File ?? "(" + t.Name + ")", fileBase, size);
+                        int size = spec.File != null ? fileSizes[spec.File] : spec.Pages;
+                        string name = spec.File ?? "(" + t.Name + (unnamed++ == 0 ? "" : "#" + unnamed) + ")";
+                        file = pageCache.Add(name, fileBase, size);
                         fileBase += PageTables.AlignUp(size);
-                        if (t.File != null) files[t.File] = file;
+                        if (spec.File != null) files[spec.File] = file;
                     }
-                    mm.File = file;
-                    if (mm.Backend == MemoryBackend.FileMmap) file.Mappers.Add(mm); // vma_interval_tree_insert
+                    vma.File = file;
+                    if (vma.MapsFile) file.Mappers.Add(vma); // vma_interval_tree_insert
                 }
                 for (int table = basePage / Units.PtesPerTable, end = (basePage + PageTables.AlignUp(t.Pages)) / Units.PtesPerTable; table < end; table++)
                     pageTables.TableOwner[table] = mm.Id;
                 _m.Mms.Add(mm);
                 memcg.MmList.Add(mm); // lru_gen_add_mm
-                var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, rng.NextUInt64());
-                _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction));
+                ulong seed = rng.NextUInt64();
+                var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, seed);
+                _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction)
+                    { WriteRandom = new Xoshiro256StarStar(seed ^ WriteSeedSalt) });
                 _totalAccesses += generator.Total;
                 basePage += PageTables.AlignUp(t.Pages);
             }
@@ -319,21 +338,21 @@ public sealed class Simulation
         return fallback;
     }
 
+    /// <summary>Salt that separates a task's store draws from its access stream (both come from one seed).</summary>
+    private const ulong WriteSeedSalt = 0x5752495445UL;
+
     /// <summary>The access loop: a hit sets the PTE's accessed (and dirty) bit; a miss takes the fault path.</summary>
     private long RunSlice(TaskRuntime task, long budget)
     {
-        var ptes = _m.PageTables.Ptes;
-        var pmdYoung = _m.PageTables.PmdYoung;
-        var gen = task.Generator;
         var mm = task.Mm;
-        var events = task.Memcg.Events;
+        if (!mm.SingleVma) return RunSliceMixed(task, budget);
+        var ptes = _m.PageTables.Ptes;
+        var gen = task.Generator;
+        var vma = mm.Primary;
         long accessNs = _m.Costs.AccessNs;
-        // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
-        bool exactLru = _exactLru != null;
         long n = 0;
-        bool fileRead = mm.Backend == MemoryBackend.FileRead;
-        var cache = _m.PageCache.Entries;
-        bool pfnMap = (mm.VmaFlags & VmaFlags.PfnMap) != 0;
+        bool fileRead = vma.Backend == MemoryBackend.FileRead;
+        bool pfnMap = (vma.Flags & VmaFlags.PfnMap) != 0;
         while (n < budget && !gen.Done)
         {
             int v = mm.Base + gen.Next(out bool write);
@@ -344,59 +363,117 @@ public sealed class Simulation
                 _m.NowNs += accessNs;
                 continue;
             }
-            uint pte = ptes[v];
             if (fileRead)
             {
-                // read()/write(): a page-cache hit only marks the folio accessed (and dirty); a miss reads it in.
-                int slot = mm.File!.Base + (v - mm.Base);
-                uint entry = cache[slot];
-                if ((entry & Pte.Present) != 0)
-                {
-                    _m.NowNs += _m.Costs.PageCacheHitNs;
-                    int f = Pte.Frame(entry);
-                    if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
-                    _policy.MarkAccessed(f);
-                    continue;
-                }
-                events[(int)VmEvent.PageCacheReadMisses]++;
-                if (ReadIntoPageCache(task, slot, write, inFault: false) < 0) break;
+                if (!AccessThroughFd(task, vma.SlotOf(v), write)) break;
                 continue;
             }
-            if ((pte & Pte.Present) != 0)
+            uint pte = ptes[v];
+            // A hit, unless a store meets a read-only PTE (copy-on-write).
+            if ((pte & Pte.Present) != 0 && (!write || (pte & Pte.ReadOnly) == 0))
             {
-                ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
-                pmdYoung[v / Units.PtesPerTable] = true;
-                _m.NowNs += accessNs;
-                if (exactLru) _exactLru!.Touch(Pte.Frame(pte));
+                Hit(v, pte, write);
                 continue;
             }
-            if (!HandleFault(task, v, write)) break; // the task was OOM-killed
+            if (!HandleFault(task, vma, v, write)) break; // the task was OOM-killed
         }
-        events[(int)VmEvent.Accesses] += n;
+        return EndSlice(task, n);
+    }
+
+    /// <summary>The access loop of an mm with several VMAs: each access finds its VMA, which says what it is.</summary>
+    private long RunSliceMixed(TaskRuntime task, long budget)
+    {
+        var mm = task.Mm;
+        var ptes = _m.PageTables.Ptes;
+        var gen = task.Generator;
+        long n = 0;
+        while (n < budget && !gen.Done)
+        {
+            int v = mm.Base + gen.Next(out bool write);
+            n++;
+            var vma = mm.FindVma(v);
+            if (vma != mm.Primary)
+            {
+                uint threshold = vma.WriteThreshold;
+                write = threshold == uint.MaxValue || (threshold != 0 && (uint)(task.WriteRandom.NextUInt64() >> 32) < threshold);
+            }
+            if ((vma.Flags & VmaFlags.PfnMap) != 0)
+            {
+                _m.NowNs += _m.Costs.AccessNs;
+                continue;
+            }
+            if (vma.Backend == MemoryBackend.FileRead)
+            {
+                if (!AccessThroughFd(task, vma.SlotOf(v), write)) break;
+                continue;
+            }
+            uint pte = ptes[v];
+            if ((pte & Pte.Present) != 0 && (!write || (pte & Pte.ReadOnly) == 0))
+            {
+                Hit(v, pte, write);
+                continue;
+            }
+            if (!HandleFault(task, vma, v, write)) break;
+        }
+        return EndSlice(task, n);
+    }
+
+    /// <summary>The simulated MMU on a present PTE: accessed bit on the PTE and on the PMD that leads to it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Hit(int v, uint pte, bool write)
+    {
+        _m.PageTables.Ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
+        _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+        _m.NowNs += _m.Costs.AccessNs;
+        // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
+        _exactLru?.Touch(Pte.Frame(pte));
+    }
+
+    /// <summary>read()/write() of one page: a page-cache hit only marks the folio accessed (and dirty); a miss reads it in. False when the task was killed.</summary>
+    private bool AccessThroughFd(TaskRuntime task, int slot, bool write)
+    {
+        uint entry = _m.PageCache.Entries[slot];
+        if ((entry & Pte.Present) != 0)
+        {
+            _m.NowNs += _m.Costs.PageCacheHitNs;
+            int f = Pte.Frame(entry);
+            if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
+            _policy.MarkAccessed(f);
+            return true;
+        }
+        task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
+        return ReadIntoPageCache(task, slot, write, null) >= 0;
+    }
+
+    private long EndSlice(TaskRuntime task, long n)
+    {
+        task.Memcg.Events[(int)VmEvent.Accesses] += n;
         _accessesDone += n;
-        if (mm.Exited)
+        if (task.Mm.Exited)
         {
             // What a killed task would still have done no longer happens.
-            _accessesDone += gen.Total - gen.Issued;
+            _accessesDone += task.Generator.Total - task.Generator.Issued;
         }
         return n;
     }
 
     /// <summary>
     /// A page-cache miss (filemap_read, or filemap_fault for a mapping): charge, allocate, read from
-    /// storage, add to the page cache and the LRU. Through a descriptor the folio is not active (single-use
-    /// pages land in the oldest generation) and folio_mark_accessed follows the copy; in a fault the
-    /// mapping's recency decides. Returns the frame, or -1 when the task was killed.
+    /// storage, add to the page cache and the LRU. Through a descriptor (<paramref name="faultVma"/> null)
+    /// the folio is not active (single-use pages land in the oldest generation) and folio_mark_accessed
+    /// follows the copy; in a fault the mapping's recency decides. Returns the frame, or -1 when the task
+    /// was killed.
     /// </summary>
-    private int ReadIntoPageCache(TaskRuntime task, int slot, bool write, bool inFault)
+    private int ReadIntoPageCache(TaskRuntime task, int slot, bool write, Vma? faultVma)
     {
+        bool inFault = faultVma != null;
         var memcg = task.Memcg;
         if (!_reclaim.TryCharge(memcg, task.Mm)) return -1;
         int f = AllocateFrame(task);
         if (f < 0) return -1;
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
-        uint flags = TakeFileShadow(slot, memcg, inFault ? FaultFlags(task.Mm) : 0, inFault);
+        uint flags = TakeFileShadow(slot, memcg, inFault ? FaultFlags(faultVma!) : 0, inFault);
         _m.Frames.Flags[f] |= flags | (write ? PageFlags.Dirty : 0);
         _m.Frames.Rmap[f] = slot;
         _policy.AddNewFolio(f);
@@ -423,10 +500,10 @@ public sealed class Simulation
     /// Flags a faulted folio starts with: PG_active from folio_add_lru only in a fault with recency
     /// (lru_gen_enter_fault / vma_has_recency); mlocked pages are unevictable.
     /// </summary>
-    private uint FaultFlags(MmStruct mm)
+    private uint FaultFlags(Vma vma)
     {
-        uint flags = mm.HasRecency ? _policy.InFaultFlags : 0;
-        if ((mm.VmaFlags & VmaFlags.Locked) != 0) flags |= PageFlags.Unevictable;
+        uint flags = vma.HasRecency ? _policy.InFaultFlags : 0;
+        if ((vma.Flags & VmaFlags.Locked) != 0) flags |= PageFlags.Unevictable;
         return flags;
     }
 
@@ -440,43 +517,49 @@ public sealed class Simulation
     }
 
     /// <summary>
-    /// do_anonymous_page / do_swap_page / filemap_fault: charge, allocate, refault bookkeeping, add to
-    /// the LRU, map.
+    /// handle_mm_fault: a store to a read-only PTE copies the page (do_wp_page); a swap entry is swapped in
+    /// (do_swap_page); an anonymous VMA gets a new page (do_anonymous_page); a file VMA maps the page-cache
+    /// page, reading it in first if needed (filemap_fault), and a store to a private one copies it
+    /// (do_cow_fault). False when the task was killed.
     /// </summary>
-    private bool HandleFault(TaskRuntime task, int v, bool write)
+    private bool HandleFault(TaskRuntime task, Vma vma, int v, bool write)
     {
         var memcg = task.Memcg;
         var ptes = _m.PageTables.Ptes;
         memcg.Count(VmEvent.PgFault);
-        if (task.Mm.Backend == MemoryBackend.FileMmap)
+        uint pte = ptes[v];
+        if (Pte.IsPresent(pte)) return CopyOnWrite(task, vma, v, fileFrame: Pte.Frame(pte));
+        if (vma.MapsFile && !Pte.IsSwap(pte))
         {
             // filemap_fault: a page already in the page cache is only mapped (a minor fault; it stays
             // charged to whoever read it in); otherwise it is read in (a major fault).
-            int slot = task.Mm.File!.Base + (v - task.Mm.Base);
+            bool shared = vma.Backend == MemoryBackend.FileMmap;
+            int slot = vma.SlotOf(v);
             uint entry = _m.PageCache.Entries[slot];
             int frame;
             if ((entry & Pte.Present) != 0)
             {
                 frame = Pte.Frame(entry);
                 _m.Spend(_m.Costs.MinorFaultNs);
-                if (write) _m.Frames.Flags[frame] |= PageFlags.Dirty;
+                if (write && shared) _m.Frames.Flags[frame] |= PageFlags.Dirty;
             }
             else
             {
                 memcg.Count(VmEvent.PgMajFault);
-                frame = ReadIntoPageCache(task, slot, write, inFault: true);
+                frame = ReadIntoPageCache(task, slot, write && shared, vma);
                 if (frame < 0) return false;
             }
-            _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young);
+            if (write && !shared) return CopyOnWrite(task, vma, v, frame);
+            _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young | (shared ? 0 : Pte.ReadOnly));
             task.Mm.Rss++;
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
             return true;
         }
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
-        uint pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
+        pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity
         int f = AllocateFrame(task);
         if (f < 0) return false;
-        uint flags = PageFlags.SwapBacked | FaultFlags(task.Mm);
+        uint flags = PageFlags.SwapBacked | FaultFlags(vma);
         if (Pte.IsSwap(pte))
         {
             var swap = _m.Swap!;
@@ -496,13 +579,36 @@ public sealed class Simulation
         {
             _m.Spend(_m.Costs.MinorFaultNs);
         }
+        MapNewAnon(task, v, f, flags, write);
+        return true;
+    }
+
+    /// <summary>
+    /// The copy of copy-on-write: a private anonymous page replaces the file page at <paramref name="v"/>
+    /// (which may be mapped read-only, or not mapped at all in do_cow_fault). The page-cache page stays.
+    /// </summary>
+    private bool CopyOnWrite(TaskRuntime task, Vma vma, int v, int fileFrame)
+    {
+        if (!_reclaim.TryCharge(task.Memcg, task.Mm)) return false;
+        int f = AllocateFrame(task);
+        if (f < 0) return false;
+        _m.Spend(_m.Costs.MinorFaultNs);
+        // Reclaim during the allocation may have unmapped the file page; the copy is mapped either way.
+        uint old = _m.PageTables.Ptes[v];
+        if (Pte.IsPresent(old) && Pte.Frame(old) == fileFrame) task.Mm.Rss--;
+        MapNewAnon(task, v, f, PageFlags.SwapBacked | FaultFlags(vma), write: true);
+        return true;
+    }
+
+    /// <summary>A new anonymous folio on the LRU, mapped writable at <paramref name="v"/>.</summary>
+    private void MapNewAnon(TaskRuntime task, int v, int f, uint flags, bool write)
+    {
         _m.Frames.Flags[f] |= flags;
         _m.Frames.Rmap[f] = v;
         _policy.AddNewFolio(f);
         _m.PageTables.Map(v, Pte.MakePresent(f) | Pte.Young | (write ? Pte.Dirty : 0));
         task.Mm.Rss++;
         if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
-        return true;
     }
 
     /// <summary>One flat row per memcg (the root excluded), in creation order.</summary>

@@ -43,6 +43,7 @@ internal static class MemoryStat
         Add("inactive_file", P(inactiveFile));
         Add("active_file", P(activeFile));
         Add("unevictable", P(memcg.Lruvec.NrUnevictable));
+        Add("file_mapped", P(policy.MappedFilePages(memcg)));
         Add("file_dirty", P(dirtyFile));
         Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));
         Add("workingset_refault_file", E(VmEvent.WorkingsetRefaultFile));

@@ -27,14 +27,14 @@ internal sealed partial class MglruPolicy
         if (!_m.Options.LookAround) return;
         var pt = _m.PageTables;
         var ptes = pt.Ptes;
-        var mm = _m.Mms[pt.MmOf(vpage)];
+        var vma = _m.Mms[pt.MmOf(vpage)].FindVma(vpage);
         uint frameFlags = _frames.Flags[frame];
         int memcg = PageFlags.Memcg(frameFlags);
         var l = _m.Memcgs[memcg].Lruvec;
         // Window: this PTE table clipped to the VMA, at most MIN_LRU_BATCH PTEs around the address.
         int tableStart = vpage - vpage % Units.PtesPerTable;
-        int start = tableStart > mm.Base ? tableStart : mm.Base;
-        int end = tableStart + Units.PtesPerTable < mm.Base + mm.Pages ? tableStart + Units.PtesPerTable : mm.Base + mm.Pages;
+        int start = tableStart > vma.Start ? tableStart : vma.Start;
+        int end = tableStart + Units.PtesPerTable < vma.End ? tableStart + Units.PtesPerTable : vma.End;
         if (end - start == 1) return;
         if (end - start > MinLruBatch)
         {

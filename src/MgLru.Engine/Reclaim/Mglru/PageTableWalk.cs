@@ -66,11 +66,7 @@ internal sealed partial class MglruPolicy
                 }
                 continue;
             }
-            // should_skip_vma: anon VMAs when anon can't be evicted, file VMAs when file can't; a file read
-            // through a descriptor has no VMA at all.
-            if (mm.Backend == MemoryBackend.FileRead || mm.WalkSkips) continue;
-            if (!TypeEvictable(mm.Backend == MemoryBackend.Anon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
-            WalkMm(l, memcg, mm, w);
+            WalkMm(l, memcg, mm, w, swappiness);
             ResetBatchSize(l, w); // walk_mm flushes under the LRU lock after each mm
         }
         return ended;
@@ -137,7 +133,40 @@ internal sealed partial class MglruPolicy
         w.Batched = 0;
     }
 
-    private void WalkMm(Lruvec l, MemCgroup memcg, MmStruct mm, MmWalker walker)
+    /// <summary>walk_mm → walk_page_range: each VMA the walker does not skip, from the PUD level down.</summary>
+    private void WalkMm(Lruvec l, MemCgroup memcg, MmStruct mm, MmWalker walker, int swappiness)
+    {
+        bool canSwap = TypeEvictable(Lruvec.Anon, swappiness);
+        foreach (var vma in mm.Vmas)
+        {
+            // should_skip_vma: flags (locked, no recency, PFN maps), anon VMAs when anon can't be evicted,
+            // file VMAs when file can't; a file read through a descriptor has no VMA with PTEs at all.
+            if (vma.WalkSkips) continue;
+            if (!TypeEvictable(vma.IsAnon ? Lruvec.Anon : Lruvec.File, swappiness)) continue;
+            WalkPudRange(l, memcg, vma, walker, canSwap);
+        }
+    }
+
+    /// <summary>walk_pud_range: PUD entries (1 GiB each) over the VMA; an absent one has nothing below it.</summary>
+    private void WalkPudRange(Lruvec l, MemCgroup memcg, Vma vma, MmWalker walker, bool canSwap)
+    {
+        var pudPresent = _m.PageTables.PudPresent;
+        int firstTable = vma.Start / Units.PtesPerTable, endTable = (vma.End - 1) / Units.PtesPerTable + 1;
+        for (int table = firstTable; table < endTable;)
+        {
+            int pud = table / Units.PtesPerTable;
+            int pudEnd = (pud + 1) * Units.PtesPerTable < endTable ? (pud + 1) * Units.PtesPerTable : endTable;
+            _m.SpendReclaim(_m.Costs.PmdVisitNs, CostCategory.PageTableWalk);
+            if (pudPresent[pud]) WalkPmdRange(l, memcg, vma, walker, canSwap, table, pudEnd);
+            table = pudEnd;
+        }
+    }
+
+    /// <summary>
+    /// walk_pmd_range and walk_pte_range over PTE tables [firstTable, endTable) clipped to the VMA:
+    /// non-leaf young and Bloom filter gates, then young PTEs promote their folios to max_seq.
+    /// </summary>
+    private void WalkPmdRange(Lruvec l, MemCgroup memcg, Vma vma, MmWalker walker, bool canSwap, int firstTable, int endTable)
     {
         long seq = walker.Seq;
         bool forceScan = walker.ForceScan;
@@ -147,10 +176,8 @@ internal sealed partial class MglruPolicy
         var filter = l.Filters[(int)(seq & 1)];
         var nextFilter = l.Filters[(int)((seq + 1) & 1)];
         int newGen = Lruvec.GenFromSeq(seq);
-        int end = mm.Base + mm.Pages;
-        for (int table = mm.Base; table < end; table += Units.PtesPerTable)
+        for (int pmd = firstTable; pmd < endTable; pmd++)
         {
-            int pmd = table / Units.PtesPerTable;
             _m.SpendReclaim(_m.Costs.PmdVisitNs, CostCategory.PageTableWalk);
             // A PMD entry without a PTE table: nothing below it (counted as one leaf, as the kernel does).
             if (!pt.PmdPresent[pmd])
@@ -179,9 +206,11 @@ internal sealed partial class MglruPolicy
             }
             l.MmStats[(int)MmStat.NonleafFound]++;
             memcg.Count(VmEvent.WalkPteTables);
-            int tableEnd = table + Units.PtesPerTable < end ? table + Units.PtesPerTable : end;
+            int table = pmd * Units.PtesPerTable;
+            int start = table > vma.Start ? table : vma.Start;
+            int end = table + Units.PtesPerTable < vma.End ? table + Units.PtesPerTable : vma.End;
             int total = 0, young = 0, old = 0;
-            for (int v = table; v < tableEnd; v++)
+            for (int v = start; v < end; v++)
             {
                 total++;
                 uint pte = ptes[v];
@@ -190,8 +219,10 @@ internal sealed partial class MglruPolicy
                 int f = Pte.Frame(pte);
                 uint flags = _frames.Flags[f];
                 // get_pfn_folio: only folios on an MGLRU list of this lruvec (same memcg and node);
-                // misplaced ones keep their young bit (invariant 11).
+                // misplaced ones keep their young bit (invariant 11). File VMAs can hold anonymous copies
+                // (COW), which are left alone when anon cannot be swapped.
                 if ((flags & PageFlags.GenMask) == 0 || PageFlags.Memcg(flags) != l.Memcg) continue;
+                if ((flags & PageFlags.SwapBacked) != 0 && !canSwap) continue;
                 ptes[v] = pte & ~Pte.Young;
                 young++;
                 // walk_update_folio: a dirty PTE of a file folio dirties the folio.
