@@ -12,6 +12,7 @@
     TypesToProcess       = @('MgLru.types.ps1xml')
     CmdletsToExport      = @(
         'New-MemCgroup'
+        'New-MemoryMapping'
         'Add-Task'
         'Invoke-Reclaim'
         'Start-ReclaimSimulation'

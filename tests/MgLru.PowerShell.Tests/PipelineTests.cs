@@ -83,6 +83,30 @@ $a, $b | Invoke-Reclaim");
     }
 
     [Fact]
+    public void A_task_with_several_mappings_faults_each_as_its_mapping_says()
+    {
+        // 8 anon pages (8 minor faults), 8 pages of a private file mapping stored to (each read in, a major
+        // fault, then copied), 8 pages read through a descriptor (no fault, 8 pages read in).
+        var (output, shell) = Ps.Run("$p = New-MemoryMapping FilePrivate 32KB -WriteFraction 1; $d = New-MemoryMapping FileRead 32KB; " +
+            "New-MemCgroup -Name m | Add-Task -Name t -Workload Sequential -Rss 32KB -Mapping $p, $d -Accesses 0 | Invoke-Reclaim");
+        Assert.Empty(shell.Streams.Error);
+        var r = (ReclaimResult)output[0].BaseObject;
+        Assert.Equal(24, r.Accesses);
+        Assert.Equal(16, r.PgFault);
+        Assert.Equal(8, r.PgMajFault);
+        Assert.Equal(16 * 4, r.PgPgIn);
+    }
+
+    [Fact]
+    public void A_thread_cannot_bring_its_own_mappings()
+    {
+        var (_, shell) = Ps.Run("$m = New-MemoryMapping Anon 1MB; New-MemCgroup -Name x | Add-Task -Name a -Rss 1MB | Add-Task -Name b -Rss 1MB -ShareMmWith a -Mapping $m");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("InvalidTask,MgLru.PowerShell.Commands.AddTaskCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("Mapping", error.Exception.Message);
+    }
+
+    [Fact]
     public void Overhead_is_charged_and_must_stay_below_the_limit()
     {
         var (output, shell) = Ps.Run("New-MemCgroup -Name big -Limit 32MB -Overhead 32MB; New-MemCgroup -Name ok -Limit 256KB -Overhead 64KB | Add-Task -Name t -Workload Sequential -Rss 320KB -Accesses 0 | Invoke-Reclaim");

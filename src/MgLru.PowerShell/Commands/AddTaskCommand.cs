@@ -48,7 +48,7 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long Accesses { get; set; } = 1_000_000;
 
-    /// <summary>Anon (private anonymous memory), FileRead (a file read through a descriptor: the page cache) or FileMmap (a shared file mapping).</summary>
+    /// <summary>Anon (private anonymous memory), FileRead (a file read through a descriptor: the page cache), FileMmap (a shared file mapping) or FilePrivate (a private one: stores copy the page).</summary>
     [Parameter]
     public MemoryBackend Backend { get; set; } = MemoryBackend.Anon;
 
@@ -88,6 +88,11 @@ public sealed class AddTaskCommand : PSCmdlet
     /// <summary>Skip the populate pass.</summary>
     [Parameter]
     public SwitchParameter NoPopulate { get; set; }
+
+    /// <summary>Further mappings of the task's address space (New-MemoryMapping), after the -Rss one; the workload's pages run over all of them in order.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public VmaSpec[]? Mapping { get; set; }
 
     /// <summary>Worker threads of the Memcached profile: tasks sharing one mm and one key popularity.</summary>
     [Parameter]
@@ -132,8 +137,10 @@ public sealed class AddTaskCommand : PSCmdlet
                 };
             }
             if (File != null && Backend == MemoryBackend.Anon)
-                throw new ArgumentException("-File needs -Backend FileRead or FileMmap.", nameof(File));
-            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
+                throw new ArgumentException("-File needs -Backend FileRead, FileMmap or FilePrivate.", nameof(File));
+            if (Mapping != null && ShareMmWith != null)
+                throw new ArgumentException("A thread (-ShareMmWith) uses its leader's mappings; leave out -Mapping.", nameof(Mapping));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping));
         }
         catch (ArgumentException e)
         {
@@ -161,7 +168,7 @@ public sealed class AddTaskCommand : PSCmdlet
             long accesses = i == 0 ? Accesses - each * (Threads - 1) : each;
             var workload = new WorkloadSpec(WorkloadKind.Zipf, Alpha, populate: i == 0 && !NoPopulate, writeFraction: writes);
             tasks.Add(i == 0
-                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction)
+                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction, mappings: Mapping)
                 : new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, shareMmWith: Name, runFraction: RunFraction, sharedRanking: true));
         }
         // All or nothing: a name clash on the third thread must not leave two of them behind.
@@ -175,6 +182,6 @@ public sealed class AddTaskCommand : PSCmdlet
         if (backend == MemoryBackend.Anon) throw new ArgumentException("The Fio profile does file I/O; -Backend must be FileRead (read/write) or FileMmap (ioengine=mmap).", nameof(Backend));
         var kind = MyInvocation.BoundParameters.ContainsKey(nameof(Alpha)) ? WorkloadKind.Zipf : WorkloadKind.Uniform;
         var workload = new WorkloadSpec(kind, Alpha, populate: !NoPopulate, writeFraction: writeFraction ?? 0, backend: backend);
-        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction));
+        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping));
     }
 }
