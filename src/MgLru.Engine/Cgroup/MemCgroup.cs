@@ -3,10 +3,10 @@ using MgLru.Engine.Stats;
 
 namespace MgLru.Engine.Cgroup;
 
-/// <summary>Runtime state of one memcg (mm/memcontrol.c): its page counter, limit, event counters and lruvec.</summary>
+/// <summary>Runtime state of one memcg (mm/memcontrol.c): its page counter, limit, event counters and lruvecs.</summary>
 internal sealed class MemCgroup
 {
-    public MemCgroup(int index, int kernelId, string path, long maxPages, int? swappiness, Lruvec lruvec, long minPages = 0, long lowPages = 0)
+    public MemCgroup(int index, int kernelId, string path, long maxPages, int? swappiness, Lruvec[] lruvecs, long minPages = 0, long lowPages = 0)
     {
         MinPages = minPages;
         LowPages = lowPages;
@@ -15,7 +15,7 @@ internal sealed class MemCgroup
         Path = path;
         MaxPages = maxPages;
         Swappiness = swappiness;
-        Lruvec = lruvec;
+        Lruvecs = lruvecs;
     }
 
     /// <summary>Index into the simulation's memcg array (also stored in frame flags).</summary>
@@ -48,11 +48,6 @@ internal sealed class MemCgroup
     /// <summary>memory.events "low": times global reclaim had to reclaim below memory.low.</summary>
     public long LowEvents;
 
-    // The memcg LRU (per node, MGLRU global reclaim): generation, bin and segment of this lruvec.
-    public int LruGen;
-    public int LruBin;
-    public int LruSeg;
-
     /// <summary>memory.swappiness, or null to use vm.swappiness.</summary>
     public int? Swappiness { get; }
 
@@ -70,8 +65,8 @@ internal sealed class MemCgroup
     /// <summary>lru_gen_mm_list: the mms whose owner is this memcg, in the order they joined.</summary>
     public readonly System.Collections.Generic.List<Mm.MmStruct> MmList = new();
 
-    /// <summary>The memcg's lruvec on node 0.</summary>
-    public Lruvec Lruvec { get; }
+    /// <summary>The memcg's MGLRU lruvec on each node, by node id.</summary>
+    public Lruvec[] Lruvecs { get; }
 
     public void Count(VmEvent e, long n = 1) => Events[(int)e] += n;
 }

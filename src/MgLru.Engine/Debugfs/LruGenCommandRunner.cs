@@ -31,13 +31,15 @@ internal sealed class LruGenCommandRunner
 
     private void Run(LruGenCommand cmd, bool v614)
     {
-        if (cmd.Node != 0) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"node {cmd.Node} has no memory");
+        if (cmd.Node < 0 || cmd.Node >= _m.Nodes.Length) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"node {cmd.Node} has no memory");
         int index = cmd.MemcgId - 1;
         if (index < 0 || index >= _m.Memcgs.Count) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"no memcg with id {cmd.MemcgId}");
         var memcg = _m.Memcgs[index];
-        var l = memcg.Lruvec;
+        var l = memcg.Lruvecs[cmd.Node];
         // The debugfs scan_control: GFP_KERNEL, may write, unmap and swap; not cgroup reclaim.
         _sc.Reset(Reclaimer.Direct, null, long.MaxValue, maySwap: true, MglruPolicy.DefPriority);
+        _sc.Node = cmd.Node;
+        _sc.Zonelist = _m.Nodes[cmd.Node].Zonelist;
         int swappiness;
         if (cmd.Swappiness is int s)
         {

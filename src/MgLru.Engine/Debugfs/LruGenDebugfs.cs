@@ -15,10 +15,16 @@ internal static class LruGenDebugfs
 {
     public static void Append(StringBuilder sb, MemCgroup memcg, long nowJiffies, bool full, KernelRules rules, bool hasMmState)
     {
-        var l = memcg.Lruvec;
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("memcg ").Append(memcg.KernelId.ToString(inv).PadLeft(5)).Append(' ').Append(memcg.Path).Append('\n');
+        foreach (var l in memcg.Lruvecs) AppendNode(sb, l, nowJiffies, full, rules, hasMmState);
+    }
+
+    /// <summary>One lruvec: the " node" line and its generations.</summary>
+    private static void AppendNode(StringBuilder sb, Lruvec l, long nowJiffies, bool full, KernelRules rules, bool hasMmState)
+    {
         var inv = CultureInfo.InvariantCulture;
         bool v61 = rules == KernelRules.V6_1;
-        sb.Append("memcg ").Append(memcg.KernelId.ToString(inv).PadLeft(5)).Append(' ').Append(memcg.Path).Append('\n');
         sb.Append(" node ").Append(l.Node.ToString(inv).PadLeft(5)).Append('\n');
         long maxSeq = l.MaxSeq;
         long seq;

@@ -3,7 +3,7 @@ using System;
 namespace MgLru.Engine.Memory;
 
 /// <summary>
-/// The page frames of one NUMA node as parallel arrays indexed by frame number, with the kernel's
+/// The page frames of every NUMA node as parallel arrays indexed by frame number, with the kernel's
 /// list_head design: every list is circular through a sentinel entry stored after the frames, so a
 /// frame can be unlinked without knowing which list holds it.
 /// </summary>
@@ -16,25 +16,65 @@ internal sealed class FrameTable
     /// <summary>Reverse map: the global virtual page that maps this frame (-1 when unmapped).</summary>
     public readonly int[] Rmap;
 
-    private readonly int _freeList;
+    /// <summary>Sentinel of node 0's free list; node n's is the next n.</summary>
+    private readonly int _freeLists;
+    /// <summary>First frame of each node and, at the end, Capacity: a node's frames are contiguous.</summary>
+    private readonly int[] _nodeStart;
+    private readonly int[] _nodeFree;
+
     public int FreeFrames { get; private set; }
 
-    public FrameTable(int capacity, int listCount)
+    /// <summary>One node of <paramref name="capacity"/> frames.</summary>
+    public FrameTable(int capacity, int listCount) : this(new[] { capacity }, listCount)
     {
-        if (capacity <= 0) throw new ArgumentOutOfRangeException(nameof(capacity));
+    }
+
+    /// <summary>Nodes of the given sizes, numbered in order; frames of node n follow those of node n−1.</summary>
+    public FrameTable(int[] nodeCapacities, int listCount)
+    {
+        long total = 0;
+        foreach (int c in nodeCapacities)
+        {
+            if (c <= 0) throw new ArgumentOutOfRangeException(nameof(nodeCapacities), c, "Every node needs frames.");
+            total += c;
+        }
+        if (total > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(nodeCapacities), total, "Too many frames.");
+        int capacity = (int)total;
         Capacity = capacity;
         Flags = new uint[capacity];
         Rmap = new int[capacity];
-        int links = capacity + listCount + 1;
+        int nodes = nodeCapacities.Length;
+        int links = capacity + listCount + nodes;
         Next = new int[links];
         Prev = new int[links];
         for (int s = capacity; s < links; s++) { Next[s] = s; Prev[s] = s; }
-        _freeList = capacity + listCount;
-        // Free list in ascending frame order; allocation takes the head and freeing pushes to the head
+        _freeLists = capacity + listCount;
+        _nodeStart = new int[nodes + 1];
+        _nodeFree = new int[nodes];
+        for (int n = 0; n < nodes; n++) _nodeStart[n + 1] = _nodeStart[n] + nodeCapacities[n];
+        // Free lists in ascending frame order; allocation takes the head and freeing pushes to the head
         // (LIFO, like the per-CPU free lists: a just-freed frame is reused first).
-        for (int f = capacity - 1; f >= 0; f--) { AddHead(_freeList, f); Rmap[f] = -1; }
+        for (int n = 0; n < nodes; n++)
+        {
+            for (int f = _nodeStart[n + 1] - 1; f >= _nodeStart[n]; f--) { AddHead(_freeLists + n, f); Rmap[f] = -1; }
+            _nodeFree[n] = nodeCapacities[n];
+        }
         FreeFrames = capacity;
     }
+
+    public int NodeCount => _nodeFree.Length;
+
+    /// <summary>The node a frame belongs to (page_to_nid): a compare per node boundary, no memory access per frame.</summary>
+    public int NodeOf(int frame)
+    {
+        int n = 0;
+        while (frame >= _nodeStart[n + 1]) n++;
+        return n;
+    }
+
+    public int NodeFirstFrame(int node) => _nodeStart[node];
+    public int NodeFrames(int node) => _nodeStart[node + 1] - _nodeStart[node];
+    public int NodeFreeFrames(int node) => _nodeFree[node];
 
     /// <summary>The sentinel index of list <paramref name="list"/>.</summary>
     public int Sentinel(int list) => Capacity + list;
@@ -76,22 +116,29 @@ internal sealed class FrameTable
         Next[from] = from; Prev[from] = from;
     }
 
-    /// <summary>Takes a free frame, or -1 when the node is full.</summary>
-    public int Allocate(int memcg)
+    /// <summary>Takes a free frame of node 0 (single-node machines).</summary>
+    public int Allocate(int memcg) => Allocate(memcg, 0);
+
+    /// <summary>Takes a free frame of <paramref name="node"/>, or -1 when the node is full.</summary>
+    public int Allocate(int memcg, int node)
     {
-        int f = Next[_freeList];
-        if (f == _freeList) return -1;
+        int list = _freeLists + node;
+        int f = Next[list];
+        if (f == list) return -1;
         Unlink(f);
         Flags[f] = PageFlags.InUse | ((uint)memcg << PageFlags.MemcgShift);
         FreeFrames--;
+        _nodeFree[node]--;
         return f;
     }
 
     public void Free(int f)
     {
+        int node = NodeOf(f);
         Flags[f] = 0;
         Rmap[f] = -1;
-        AddHead(_freeList, f);
+        AddHead(_freeLists + node, f);
         FreeFrames++;
+        _nodeFree[node]++;
     }
 }

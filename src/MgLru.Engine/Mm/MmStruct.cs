@@ -42,6 +42,9 @@ internal sealed class MmStruct
         return vmas[i];
     }
 
+    /// <summary>The node the owning task runs on: its allocations start there (threads share it).</summary>
+    public int HomeNode { get; set; }
+
     /// <summary>mm->lru_gen.memcg: the memcg whose mm_list holds this mm.</summary>
     public int OwnerMemcg { get; set; }
 

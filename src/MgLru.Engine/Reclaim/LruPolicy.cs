@@ -34,6 +34,21 @@ internal abstract class LruPolicy
     {
         _m = machine;
         _frames = machine.Frames;
+        _migration = new Tiering.Migration(machine);
+    }
+
+    private readonly Tiering.Migration _migration;
+
+    /// <summary>
+    /// can_demote: demotion is enabled, this reclaim may demote, and <paramref name="node"/> has a lower
+    /// tier to demote to. Under the 2018 RFC only top-tier (DRAM) nodes migrate; slower ones swap.
+    /// </summary>
+    public bool CanDemote(int node, ScanControl sc)
+    {
+        if (!_m.Options.Demotion || sc.NoDemotion) return false;
+        var n = _m.Nodes[node];
+        if (n.DemotionTargets.Length == 0) return false;
+        return _m.Options.DemotionMode != DemotionMode.Rfc2018 || n.IsTopTier;
     }
 
     /// <summary>Pages a charge failure asks reclaim for, at least: SWAP_CLUSTER_MAX in the kernel.</summary>
@@ -135,7 +150,8 @@ internal abstract class LruPolicy
     {
         if (!sc.MaySwap) return 0;
         var swap = _m.Swap;
-        if (swap == null || swap.FreeSlots < MinLruBatch) return 0;
+        // Anon is reclaimable by swapping it out or by demoting it (can_reclaim_anon_pages).
+        if ((swap == null || swap.FreeSlots < MinLruBatch) && !CanDemote(sc.Node, sc)) return 0;
         return sc.ProactiveSwappiness ?? memcg.Swappiness ?? _m.Options.Swappiness;
     }
 
@@ -243,6 +259,10 @@ internal abstract class LruPolicy
         long reclaimed = 0;
         var pt = _m.PageTables.Ptes;
         int keep = _m.KeepList;
+        int demote = _m.DemoteList;
+        bool demotePass = CanDemote(sc.Node, sc);
+        bool rfc = _m.Options.DemotionMode == DemotionMode.Rfc2018;
+    retry:
         while (!_frames.IsEmpty(list))
         {
             int f = _frames.Tail(list);
@@ -256,6 +276,13 @@ internal abstract class LruPolicy
             {
                 if (verdict == FolioReference.Activate) Activate(f, memcg);
                 _frames.AddHead(keep, f);
+                continue;
+            }
+            // Demotion comes before swap and writeback: any folio (the RFC: anon only; a clean lazy-free
+            // page is not swap-backed and is freed instead).
+            if (demotePass && (!rfc || (flags & PageFlags.SwapBacked) != 0))
+            {
+                _frames.AddHead(demote, f);
                 continue;
             }
             if (PageFlags.Type(flags) == 1)
@@ -292,6 +319,7 @@ internal abstract class LruPolicy
                     mm.SwapEntries++;
                 }
                 memcg.Count(VmEvent.PswpOut);
+                _m.Nodes[_frames.NodeOf(f)].Count(VmEvent.PswpOut);
                 _m.SpendReclaim(swap!.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs, CostCategory.SwapOut);
                 swap.SetShadow(swapSlot, Eviction(f));
                 memcg.SwapUsage++;
@@ -301,8 +329,59 @@ internal abstract class LruPolicy
             _m.SpendReclaim(_m.Costs.FreePageNs, CostCategory.Free);
             reclaimed++;
         }
+        if (demotePass && !_frames.IsEmpty(demote))
+        {
+            reclaimed += DemoteFolioList(demote, sc);
+            if (!_frames.IsEmpty(demote))
+            {
+                // Folios that could not be demoted are reclaimed the usual way, except by proactive
+                // reclaim, which is not real pressure: they stay on the top tier.
+                if (sc.Reclaimer != Reclaimer.Proactive)
+                {
+                    _frames.SpliceHead(demote, list);
+                    demotePass = false;
+                    goto retry;
+                }
+                _frames.SpliceHead(demote, keep);
+            }
+        }
         _frames.SpliceHead(keep, list);
         return reclaimed;
+    }
+
+    /// <summary>
+    /// demote_folio_list: migrate each folio to next_demotion_node (a random one of the preferred targets),
+    /// or to another node of a lower tier, without reclaim; the ones that find no room stay on the list.
+    /// </summary>
+    private long DemoteFolioList(int list, ScanControl sc)
+    {
+        long demoted = 0;
+        var demoteEvent = sc.Reclaimer switch
+        {
+            Reclaimer.Kswapd => VmEvent.PgDemoteKswapd,
+            Reclaimer.Proactive => VmEvent.PgDemoteProactive,
+            _ => VmEvent.PgDemoteDirect,
+        };
+        var node = _m.Nodes[sc.Node];
+        var targets = node.DemotionTargets;
+        for (int f = _frames.Tail(list); f != list;)
+        {
+            int prev = _frames.Prev[f];
+            int preferred = targets.Length == 1 ? targets[0] : targets[(int)_m.Random.NextUInt32((uint)targets.Length)];
+            uint flags = _frames.Flags[f];
+            int target = _migration.AllocateNoReclaim(PageFlags.Memcg(flags), node.LowerTierNodes, preferred);
+            if (target >= 0)
+            {
+                _frames.Unlink(f);
+                _migration.MoveFolio(f, target);
+                AddNewFolio(target);
+                _m.Memcgs[PageFlags.Memcg(flags)].Count(demoteEvent);
+                node.Count(demoteEvent);
+                demoted++;
+            }
+            f = prev;
+        }
+        return demoted;
     }
 
     /// <summary>activate_locked: PG_active and a pgactivate count.</summary>

@@ -36,7 +36,7 @@ internal sealed class MemcgReclaim
         int retries = MaxReclaimRetries;
         while (memcg.Usage + 1 > memcg.MaxPages)
         {
-            long reclaimed = TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct);
+            long reclaimed = TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct, zonelist: _m.Nodes[charging.HomeNode].Zonelist);
             if (memcg.Usage + 1 <= memcg.MaxPages) break;
             if (reclaimed > 0) continue;
             if (retries-- > 0) continue;
@@ -48,11 +48,12 @@ internal sealed class MemcgReclaim
     }
 
     /// <summary>try_to_free_mem_cgroup_pages: priority 12 down to 0 until nr_to_reclaim pages are freed.</summary>
-    public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null)
+    public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null, int[]? zonelist = null)
     {
         var sc = _sc;
         sc.Reset(who, memcg, Math.Max(nrPages, _policy.ReclaimBatch), maySwap: true, LruPolicy.DefPriority);
         sc.ProactiveSwappiness = swappiness;
+        sc.Zonelist = zonelist ?? _m.Nodes[0].Zonelist;
         return DoTryToFreePages(sc);
     }
 
@@ -87,9 +88,16 @@ internal sealed class MemcgReclaim
         {
             do
             {
-                if (sc.TargetMemcg != null) _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
-                else _policy.ShrinkNode(sc);
-                if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+                // shrink_zones: each node of the zonelist in turn (the lruvecs later in the order have
+                // nothing left to do once the target is met).
+                foreach (int node in sc.Zonelist)
+                {
+                    sc.Node = node;
+                    if (sc.TargetMemcg != null) _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
+                    else _policy.ShrinkNode(sc);
+                    if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+                    if (sc.NrReclaimed >= sc.NrToReclaim) break;
+                }
                 if (sc.NrReclaimed >= sc.NrToReclaim) break;
             } while (--sc.Priority >= 0);
             if (sc.NrReclaimed != 0) break;

@@ -25,55 +25,82 @@ internal sealed class NodeReclaim
     }
 
     /// <summary>
-    /// Allocates a frame charged to <paramref name="memcg"/>: above the low watermark at once; else wake
-    /// kswapd, then allow down to the min watermark, then reclaim directly, then OOM-kill. Returns -1 when
-    /// the allocating task itself was killed.
+    /// Allocates a frame charged to <paramref name="memcg"/> for a task of <paramref name="home"/>: the first
+    /// node of the home node's zonelist above its low watermark (get_page_from_freelist falls back by
+    /// distance); else wake the zonelist's kswapds, then allow down to the min watermarks, then reclaim
+    /// directly, then OOM-kill. Returns -1 when the allocating task itself was killed.
     /// </summary>
-    public int AllocatePage(MemCgroup memcg, MmStruct allocating)
+    public int AllocatePage(MemCgroup memcg, MmStruct allocating, int home)
     {
         var frames = _m.Frames;
-        var wm = _m.Watermarks;
-        if (frames.FreeFrames - 1 > wm.Low) return frames.Allocate(memcg.Index);
-        WakeKswapd();
-        if (frames.FreeFrames - 1 > wm.Min) return frames.Allocate(memcg.Index);
+        var zonelist = _m.Nodes[home].Zonelist;
+        foreach (int n in zonelist)
+            if (frames.NodeFreeFrames(n) - 1 > _m.Nodes[n].Watermarks.Low) return frames.Allocate(memcg.Index, n);
+        foreach (int n in zonelist) WakeKswapd(n);
+        int f = AllocateAboveMin(memcg, zonelist);
+        if (f >= 0) return f;
         int noProgress = 0;
         while (true)
         {
-            long reclaimed = TryToFreePages();
-            if (frames.FreeFrames - 1 > wm.Min) return frames.Allocate(memcg.Index);
+            long reclaimed = TryToFreePages(zonelist);
+            f = AllocateAboveMin(memcg, zonelist);
+            if (f >= 0) return f;
             if (reclaimed > 0) { noProgress = 0; continue; }
             if (++noProgress <= MemcgReclaim.MaxReclaimRetries) continue;
             var victim = _memcgReclaim.OomKill(null);
             if (victim == null)
             {
-                if (frames.FreeFrames > 0) return frames.Allocate(memcg.Index); // nothing left to kill: dip into the reserve
-                throw new InvalidOperationException("The simulated node is out of memory with no task left to kill.");
+                // Nothing left to kill: dip into the reserves.
+                foreach (int n in zonelist)
+                    if (frames.NodeFreeFrames(n) > 0) return frames.Allocate(memcg.Index, n);
+                throw new InvalidOperationException("The simulated machine is out of memory with no task left to kill.");
             }
             if (victim == allocating) return -1;
             noProgress = 0;
         }
     }
 
-    /// <summary>wakeup_kswapd → balance_pgdat, unless the node is balanced or kswapd has given up.</summary>
-    public void WakeKswapd()
+    private int AllocateAboveMin(MemCgroup memcg, int[] zonelist)
     {
-        if (_m.KswapdFailures >= MemcgReclaim.MaxReclaimRetries) return;
-        if (_m.Frames.FreeFrames >= _m.Watermarks.High) return;
+        foreach (int n in zonelist)
+            if (_m.Frames.NodeFreeFrames(n) - 1 > _m.Nodes[n].Watermarks.Min) return _m.Frames.Allocate(memcg.Index, n);
+        return -1;
+    }
+
+    /// <summary>wakeup_kswapd → balance_pgdat on <paramref name="node"/>, unless it is balanced or its kswapd has given up.</summary>
+    public void WakeKswapd(int node)
+    {
+        _m.Nodes[node].KswapdPending = false;
+        if (_m.Nodes[node].KswapdFailures >= MemcgReclaim.MaxReclaimRetries) return;
+        if (_m.Frames.NodeFreeFrames(node) >= _m.BalanceMark(node)) return;
         _m.InKswapd = true;
-        try { BalancePgdat(); }
+        try { BalancePgdat(node); }
         finally { _m.InKswapd = false; }
     }
 
-    /// <summary>balance_pgdat: shrink the node from priority 12 until free memory reaches the high watermark.</summary>
-    private void BalancePgdat()
+    /// <summary>
+    /// Runs the kswapds woken from inside reclaim (a demotion's allocation on the target node, a failed
+    /// promotion): kswapd is another thread, so it runs once the waker's reclaim is over, never nested in it.
+    /// </summary>
+    public void RunPendingKswapds()
+    {
+        _m.KswapdPending = false;
+        foreach (var node in _m.Nodes)
+            if (node.KswapdPending) WakeKswapd(node.Id);
+    }
+
+    /// <summary>balance_pgdat: shrink the node from priority 12 until free memory reaches the balance mark.</summary>
+    private void BalancePgdat(int node)
     {
         var sc = _sc;
-        long high = _m.Watermarks.High;
+        long high = _m.BalanceMark(node);
         sc.Reset(Reclaimer.Kswapd, null, Math.Max(high, LruPolicy.SwapClusterMax), maySwap: true, LruPolicy.DefPriority);
+        sc.Node = node;
+        sc.Zonelist = new[] { node };
         long total = 0;
         do
         {
-            if (_m.Frames.FreeFrames >= high) break;
+            if (_m.Frames.NodeFreeFrames(node) >= high) break;
             if (_policy.AgeNode(sc))
             {
                 // min_ttl: every memcg's oldest generation is younger than min_ttl_ms.
@@ -89,16 +116,17 @@ internal sealed class NodeReclaim
             // kswapd_shrink_node: keep the priority while it scans what it was asked to.
             if (sc.NrScanned < sc.NrToReclaim || sc.NrReclaimed == 0) sc.Priority--;
         } while (sc.Priority >= 1);
-        if (total == 0) _m.KswapdFailures++;
-        else _m.KswapdFailures = 0;
+        if (total == 0) _m.Nodes[node].KswapdFailures++;
+        else _m.Nodes[node].KswapdFailures = 0;
         foreach (var memcg in _m.Memcgs) _policy.AfterReclaim(memcg, sc);
     }
 
-    /// <summary>try_to_free_pages: global direct reclaim of SWAP_CLUSTER_MAX pages.</summary>
-    private long TryToFreePages()
+    /// <summary>try_to_free_pages: global direct reclaim of SWAP_CLUSTER_MAX pages over the zonelist's nodes.</summary>
+    private long TryToFreePages(int[] zonelist)
     {
         var sc = _sc;
         sc.Reset(Reclaimer.Direct, null, LruPolicy.SwapClusterMax, maySwap: true, LruPolicy.DefPriority);
+        sc.Zonelist = zonelist;
         return _memcgReclaim.DoTryToFreePages(sc);
     }
 }

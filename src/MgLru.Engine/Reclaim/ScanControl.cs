@@ -14,6 +14,11 @@ internal enum Reclaimer
 internal sealed class ScanControl
 {
     public Reclaimer Reclaimer;
+    /// <summary>The node being shrunk (pgdat).</summary>
+    public int Node;
+    /// <summary>The nodes this reclaim may shrink, in order (the zonelist's pgdats).</summary>
+    public int[] Zonelist = AllNodesOfOne;
+    private static readonly int[] AllNodesOfOne = { 0 };
     /// <summary>Target of cgroup (limit or proactive) reclaim; null for root reclaim.</summary>
     public MemCgroup? TargetMemcg;
     public long NrToReclaim;
@@ -21,6 +26,8 @@ internal sealed class ScanControl
     public long NrScanned;
     public int Priority;
     public bool MaySwap;
+    /// <summary>sc->no_demotion: this reclaim may not migrate folios to a lower tier.</summary>
+    public bool NoDemotion;
     /// <summary>Overrides the memcg's swappiness (memory.reclaim "swappiness=").</summary>
     public int? ProactiveSwappiness;
     /// <summary>nr.file_taken / nr.unqueued_dirty for the flusher wake-up rule.</summary>
@@ -68,6 +75,7 @@ internal sealed class ScanControl
         NrScanned = 0;
         Priority = priority;
         MaySwap = maySwap;
+        NoDemotion = false;
         ProactiveSwappiness = null;
         FileTaken = 0;
         UnqueuedDirty = 0;

@@ -39,4 +39,8 @@ public sealed class CostModel
     public int BloomTestNs { get; init; } = 5;
     /// <summary>Freeing a reclaimed page (uncharge, free to buddy).</summary>
     public int FreePageNs { get; init; } = 150;
+    /// <summary>Migrating one page between nodes (unmap, copy 4 KiB across the interconnect, remap, TLB flush): demotion and promotion.</summary>
+    public int MigratePageNs { get; init; } = 2_000;
+    /// <summary>A NUMA hinting fault (a PROT_NONE PTE of a slow-tier page touched), before any migration.</summary>
+    public int NumaHintFaultNs { get; init; } = 1_000;
 }

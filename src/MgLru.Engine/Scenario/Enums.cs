@@ -82,3 +82,23 @@ public enum VmaFlags
     /// <summary>VM_PFNMAP|VM_IO (device memory): no struct pages on any LRU; walks skip it.</summary>
     PfnMap = 16,
 }
+
+/// <summary>How reclaim demotes: the current kernel's rules, or the 2018 PMEM RFC's.</summary>
+public enum DemotionMode
+{
+    /// <summary>demote_folio_list (5.15 and later): any folio reclaim chose, anon or file, goes to the next lower tier first.</summary>
+    Current,
+    /// <summary>The Dec-2018 RFC: only anonymous (swap-backed) pages on DRAM migrate to PMEM; clean lazy-free pages are freed; PMEM pages are swapped.</summary>
+    Rfc2018,
+}
+
+/// <summary>How hot pages on slow tiers come back to the top tier.</summary>
+public enum PromotionMode
+{
+    /// <summary>No promotion: demoted pages stay until reclaimed.</summary>
+    None,
+    /// <summary>kernel.numa_balancing = 2 (memory tiering): hint faults on slow-tier pages, hot threshold, rate limit.</summary>
+    NumaBalancing,
+    /// <summary>The 2018 RFC's user-space daemon: every interval, slow-tier pages found accessed are moved to DRAM, up to a rate.</summary>
+    Daemon,
+}

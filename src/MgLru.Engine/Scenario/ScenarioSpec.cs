@@ -31,6 +31,13 @@ public sealed class ScenarioSpec
                     throw new ArgumentException($"Task '{t.Name}' moves to memcg '{t.MoveTo}', which is not in the scenario.", nameof(cgroups));
         if (cgroups.Count > MaxCgroups) throw new ArgumentException($"At most {MaxCgroups} memcgs are supported.", nameof(cgroups));
         options.Validate();
+        foreach (var cg in cgroups)
+            foreach (var t in cg.Tasks)
+            {
+                if (t.Node is not int node) continue;
+                if (node >= options.NodeCount) throw new ArgumentException($"Task '{t.Name}' runs on node {node}, which the scenario does not have.", nameof(cgroups));
+                if (options.Nodes != null && options.Nodes[node].MemoryOnly) throw new ArgumentException($"Task '{t.Name}' runs on node {node}, which has no CPUs.", nameof(cgroups));
+            }
     }
 
     /// <summary>The memcg index lives in the top bits of a frame's flags.</summary>

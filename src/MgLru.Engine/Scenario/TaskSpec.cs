@@ -6,8 +6,10 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false, System.Collections.Generic.IReadOnlyList<VmaSpec>? mappings = null)
+        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false, System.Collections.Generic.IReadOnlyList<VmaSpec>? mappings = null, int? node = null)
     {
+        if (node is int n && (n < 0 || n >= NodeSpec.MaxNodes)) throw new ArgumentOutOfRangeException(nameof(node), n, $"Node ids are 0 to {NodeSpec.MaxNodes - 1}.");
+        Node = node;
         if (mappings != null && mappings.Count > 0 && shareMmWith != null) throw new ArgumentException("A thread shares its leader's mappings; it cannot add its own.", nameof(mappings));
         foreach (var m in mappings ?? Array.Empty<VmaSpec>())
             if (m == null) throw new ArgumentNullException(nameof(mappings), "A mapping in the list is null.");
@@ -92,6 +94,9 @@ public sealed class TaskSpec
 
     /// <summary>Flags of the task's mapping: mlock, madvise hints, device memory.</summary>
     public VmaFlags VmaFlags { get; }
+
+    /// <summary>The node the task runs on and allocates from first (its CPUs' node); null: the first node with CPUs.</summary>
+    public int? Node { get; }
 
     /// <summary>Move the task to this memcg (by name) during the run; null keeps it where it is.</summary>
     public string? MoveTo { get; }

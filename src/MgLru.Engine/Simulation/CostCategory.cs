@@ -15,5 +15,7 @@ public enum CostCategory
     SwapOut,
     /// <summary>Freeing reclaimed pages.</summary>
     Free,
+    /// <summary>Migrating pages between nodes: demotion in reclaim (promotion is the faulting task's time).</summary>
+    Migrate,
     Count,
 }

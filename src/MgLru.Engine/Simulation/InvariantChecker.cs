@@ -48,6 +48,15 @@ internal static class InvariantChecker
             if (v >= 0 && (!Pte.IsPresent(entry) || Pte.Frame(entry) != f))
                 throw new InvariantViolationException(4, $"frame {f}: rmap names {((flags & PageFlags.SwapBacked) != 0 ? "PTE" : "page-cache slot")} {v}, which does not hold it.");
         }
+        // Per node too: nothing is lost or duplicated when pages migrate between nodes.
+        for (int n = 0; n < frames.NodeCount; n++)
+        {
+            int used = 0;
+            for (int f = frames.NodeFirstFrame(n), end = f + frames.NodeFrames(n); f < end; f++)
+                if ((frames.Flags[f] & PageFlags.InUse) != 0) used++;
+            if (used + frames.NodeFreeFrames(n) != frames.NodeFrames(n))
+                throw new InvariantViolationException(6, $"node {n}: {used} frames in use + {frames.NodeFreeFrames(n)} free != {frames.NodeFrames(n)}.");
+        }
         if (inUse + frames.FreeFrames != frames.Capacity)
             throw new InvariantViolationException(6, $"{inUse} frames in use + {frames.FreeFrames} free != {frames.Capacity}.");
 

@@ -7,15 +7,17 @@ using MgLru.Engine.Scenario;
 namespace MgLru.Engine.Simulation;
 
 /// <summary>
-/// The simulated machine: one node's frames, the page tables, swap, memcgs and the clock.
+/// The simulated machine: the nodes and their frames, the page tables, swap, memcgs and the clock.
 /// Mechanisms (reclaim, aging, faults) operate on it; it holds no policy.
 /// </summary>
 internal sealed class Machine
 {
-    public Machine(RunOptions options, FrameTable frames, PageTables pageTables, PageCache pageCache, SwapDevice? swap)
+    public Machine(RunOptions options, FrameTable frames, PageTables pageTables, PageCache pageCache, SwapDevice? swap, NumaNode[] nodes)
     {
         PageCache = pageCache;
-        Watermarks = new Watermarks(frames.Capacity);
+        Nodes = nodes;
+        Distance = Tiering.MemoryTiers.Distances(nodes.Length, options.NodeDistances);
+        Tiering.MemoryTiers.Establish(nodes, Distance);
         Random = new Workloads.Xoshiro256StarStar(options.Seed ^ 0x6D656D6367UL);
         Options = options;
         Costs = options.Costs;
@@ -32,7 +34,11 @@ internal sealed class Machine
     public SwapDevice? Swap { get; }
     public List<MemCgroup> Memcgs { get; } = new();
     public List<MmStruct> Mms { get; } = new();
-    public Watermarks Watermarks { get; }
+    /// <summary>The NUMA nodes, by id; their frames are contiguous ranges of <see cref="Frames"/>.</summary>
+    public NumaNode[] Nodes { get; }
+
+    /// <summary>node_distance by node ids.</summary>
+    public int[][] Distance { get; }
 
     /// <summary>The kernel's own random choices (memcg LRU bins), seeded from the run's seed.</summary>
     public Workloads.Xoshiro256StarStar Random;
@@ -40,14 +46,28 @@ internal sealed class Machine
     /// <summary>Simulated CPU time of kswapd (runs beside the tasks, not on their critical path), nanoseconds.</summary>
     public long KswapdNs;
 
+    /// <summary>
+    /// The free pages kswapd balances a node to (pgdat_balanced, should_abort_scan): the high watermark,
+    /// or promo when NUMA balancing runs in memory-tiering mode, so that promotions find room.
+    /// </summary>
+    public long BalanceMark(int node)
+        => Options.Promotion == PromotionMode.NumaBalancing ? Nodes[node].Watermarks.Promo : Nodes[node].Watermarks.High;
+
+    /// <summary>Some node's kswapd was woken from inside reclaim (see NodeReclaim.RunPendingKswapds).</summary>
+    public bool KswapdPending;
+
+    /// <summary>Wake <paramref name="node"/>'s kswapd without running it inside the caller's reclaim.</summary>
+    public void DeferKswapd(int node)
+    {
+        Nodes[node].KswapdPending = true;
+        KswapdPending = true;
+    }
+
     /// <summary>True while kswapd runs: its work is charged to <see cref="KswapdNs"/>.</summary>
     public bool InKswapd;
 
     /// <summary>The flusher threads (set once the policy exists).</summary>
     public Reclaim.Flusher? Flusher;
-
-    /// <summary>pgdat->kswapd_failures.</summary>
-    public int KswapdFailures;
 
     /// <summary>Simulated time in nanoseconds since boot.</summary>
     public long NowNs;
@@ -64,6 +84,8 @@ internal sealed class Machine
     public int RetryList;
     /// <summary>Sentinel of shrink_folio_list's ret_folios (survivors).</summary>
     public int KeepList;
+    /// <summary>Sentinel of shrink_folio_list's demote_folios.</summary>
+    public int DemoteList;
 
     public void Spend(long ns) => NowNs += ns;
 

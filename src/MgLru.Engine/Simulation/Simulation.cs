@@ -36,6 +36,10 @@ public sealed class Simulation
     private readonly LruGenCommandRunner? _debugfs;
     private readonly List<TaskRuntime> _tasks = new();
     private readonly long _totalAccesses;
+    /// <summary>Several nodes: accesses cost their node's latency and are counted per node.</summary>
+    private readonly bool _tiered;
+    /// <summary>Latency of a load / store on each node above the fastest node's (which AccessNs covers).</summary>
+    private readonly long[] _extraReadNs = { 0 }, _extraWriteNs = { 0 };
     private long _accessesDone;
     private int _nextTask;
 
@@ -99,14 +103,27 @@ public sealed class Simulation
         }
         // The default node is large enough for the scenario: limits, not the node, create pressure.
         long capacity = options.MemoryBytes > 0 ? Units.BytesToPages(options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
-        if (capacity > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 1 TiB of simulated memory.");
-        int nrMemcgs = scenario.Cgroups.Count + 1;
-        var frames = new FrameTable((int)capacity, options.Policy switch
+        var nodeSpecs = options.Nodes ?? new[] { new NodeSpec(0, MemoryKind.Dram, capacity * Units.PageSize) };
+        var nodeFrames = new int[nodeSpecs.Count];
+        long totalFrames = 0;
+        for (int n = 0; n < nodeFrames.Length; n++)
         {
-            ReclaimPolicy.Mglru => MglruPolicy.ListCount(nrMemcgs),
-            ReclaimPolicy.Classic => ClassicPolicy.ListCount(nrMemcgs),
-            _ => ExactLruPolicy.ListCount(nrMemcgs),
+            long pages = Units.BytesToPages(nodeSpecs[n].CapacityBytes);
+            totalFrames += pages;
+            if (totalFrames > Pte.FrameMask) throw new ArgumentException("The scenario needs more than 1 TiB of simulated memory.");
+            nodeFrames[n] = (int)pages;
+        }
+        int nrMemcgs = scenario.Cgroups.Count + 1;
+        int nrNodes = nodeFrames.Length;
+        int nrLruvecs = nrMemcgs * nrNodes;
+        var frames = new FrameTable(nodeFrames, options.Policy switch
+        {
+            ReclaimPolicy.Mglru => MglruPolicy.ListCount(nrLruvecs),
+            ReclaimPolicy.Classic => ClassicPolicy.ListCount(nrLruvecs),
+            _ => ExactLruPolicy.ListCount(nrLruvecs),
         });
+        var nodes = new NumaNode[nrNodes];
+        for (int n = 0; n < nrNodes; n++) nodes[n] = new NumaNode(nodeSpecs[n], nodeFrames[n]);
         var pageTables = new PageTables(virtualPages);
         // Files: one per name (the largest task sets its size), or a private one per unnamed file task.
         var fileSizes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -125,28 +142,46 @@ public sealed class Simulation
         foreach (var size in fileSizes.Values) fileSlots += PageTables.AlignUp(size);
         var pageCache = new PageCache(fileSlots);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
-        _m = new Machine(options, frames, pageTables, pageCache, swap);
+        _m = new Machine(options, frames, pageTables, pageCache, swap, nodes);
+        _tiered = nrNodes > 1;
+        if (_tiered)
+        {
+            int fastestRead = int.MaxValue, fastestWrite = int.MaxValue;
+            foreach (var n in nodes)
+            {
+                fastestRead = Math.Min(fastestRead, n.Spec.ReadLatencyNs);
+                fastestWrite = Math.Min(fastestWrite, n.Spec.WriteLatencyNs);
+            }
+            _extraReadNs = new long[nrNodes];
+            _extraWriteNs = new long[nrNodes];
+            for (int n = 0; n < nrNodes; n++)
+            {
+                _extraReadNs[n] = nodes[n].Spec.ReadLatencyNs - fastestRead;
+                _extraWriteNs[n] = nodes[n].Spec.WriteLatencyNs - fastestWrite;
+            }
+        }
         int privateLists = options.Policy switch
         {
-            ReclaimPolicy.Mglru => MglruPolicy.IsolatedListIndex(nrMemcgs),
-            ReclaimPolicy.Classic => ClassicPolicy.PrivateListIndex(nrMemcgs),
-            _ => ExactLruPolicy.PrivateListIndex(nrMemcgs),
+            ReclaimPolicy.Mglru => MglruPolicy.IsolatedListIndex(nrLruvecs),
+            ReclaimPolicy.Classic => ClassicPolicy.PrivateListIndex(nrLruvecs),
+            _ => ExactLruPolicy.PrivateListIndex(nrLruvecs),
         };
         _m.IsolatedList = frames.Sentinel(privateLists);
         _m.RetryList = frames.Sentinel(privateLists + 1);
         _m.KeepList = frames.Sentinel(privateLists + 2);
+        _m.DemoteList = frames.Sentinel(privateLists + 3);
         switch (options.Policy)
         {
             case ReclaimPolicy.Mglru: _policy = _mglru = new MglruPolicy(_m); break;
-            case ReclaimPolicy.Classic: _policy = new ClassicPolicy(_m, nrMemcgs); break;
-            default: _policy = _exactLru = new ExactLruPolicy(_m, nrMemcgs); break;
+            case ReclaimPolicy.Classic: _policy = new ClassicPolicy(_m, nrLruvecs); break;
+            default: _policy = _exactLru = new ExactLruPolicy(_m, nrLruvecs); break;
         }
         _reclaim = new MemcgReclaim(_m, _policy);
         _node = new NodeReclaim(_m, _policy, _reclaim);
         _m.Flusher = new Flusher(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
 
-        _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, new Lruvec(0, 0, 0, 0)));
+        _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, Lruvecs(0, nrNodes)));
         _mglru?.OnlineMemcg(_m.Memcgs[0]);
         var rng = new Xoshiro256StarStar(options.Seed);
         int basePage = 0, fileBase = 0;
@@ -155,7 +190,7 @@ public sealed class Simulation
         {
             int index = _m.Memcgs.Count;
             long maxPages = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
-            var memcg = new MemCgroup(index, index + 1, "/" + cg.Name, maxPages, cg.Swappiness, new Lruvec(index, index, 0, 0),
+            var memcg = new MemCgroup(index, index + 1, "/" + cg.Name, maxPages, cg.Swappiness, Lruvecs(index, nrNodes),
                 Units.BytesToPages(cg.MinBytes), Units.BytesToPages(cg.LowBytes));
             _m.Memcgs.Add(memcg);
             _mglru?.OnlineMemcg(memcg);
@@ -173,7 +208,7 @@ public sealed class Simulation
                     _totalAccesses += threadGen.Total;
                     continue;
                 }
-                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index) { TaskName = t.Name };
+                var mm = new MmStruct(_m.Mms.Count, basePage, t.Pages, index) { TaskName = t.Name, HomeNode = t.Node ?? FirstCpuNode(nodes) };
                 int vmaStart = basePage, unnamed = 0;
                 foreach (var spec in t.Vmas)
                 {
@@ -206,6 +241,21 @@ public sealed class Simulation
                 basePage += PageTables.AlignUp(t.Pages);
             }
         }
+    }
+
+    /// <summary>A memcg's lruvecs, one per node; lruvec index memcg × nodes + node selects its lists.</summary>
+    private static Lruvec[] Lruvecs(int memcg, int nodes)
+    {
+        var lruvecs = new Lruvec[nodes];
+        for (int n = 0; n < nodes; n++) lruvecs[n] = new Lruvec(memcg * nodes + n, memcg, n, 0);
+        return lruvecs;
+    }
+
+    private static int FirstCpuNode(NumaNode[] nodes)
+    {
+        foreach (var node in nodes)
+            if (node.HasCpu) return node.Id;
+        return 0;
     }
 
     /// <summary>The memcg's unreclaimable overhead: frames taken from the node, charged, never on an LRU.</summary>
@@ -427,6 +477,22 @@ public sealed class Simulation
         _m.NowNs += _m.Costs.AccessNs;
         // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
         _exactLru?.Touch(Pte.Frame(pte));
+        if (_tiered) TierAccess(Pte.Frame(pte), write);
+    }
+
+    /// <summary>An access served by the node holding <paramref name="frame"/>: its extra latency, counted on the node.</summary>
+    private void TierAccess(int frame, bool write)
+    {
+        int node = _m.Frames.NodeOf(frame);
+        _m.NowNs += write ? _extraWriteNs[node] : _extraReadNs[node];
+        _m.Nodes[node].Events[(int)VmEvent.Accesses]++;
+    }
+
+    /// <summary>After a fault or a page-cache miss: the access is served from the new page's node; kswapds woken inside reclaim run now.</summary>
+    private void AfterSlowPath(uint entry, bool write)
+    {
+        if (_tiered && (entry & Pte.Present) != 0) TierAccess(Pte.Frame(entry), write);
+        if (_m.KswapdPending) _node.RunPendingKswapds();
     }
 
     /// <summary>read()/write() of one page: a page-cache hit only marks the folio accessed (and dirty); a miss reads it in. False when the task was killed.</summary>
@@ -439,10 +505,13 @@ public sealed class Simulation
             int f = Pte.Frame(entry);
             if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
             _policy.MarkAccessed(f);
+            if (_tiered) TierAccess(f, write);
             return true;
         }
         task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
-        return ReadIntoPageCache(task, slot, write, null) >= 0;
+        bool alive = ReadIntoPageCache(task, slot, write, null) >= 0;
+        AfterSlowPath(_m.PageCache.Entries[slot], write);
+        return alive;
     }
 
     private long EndSlice(TaskRuntime task, long n)
@@ -473,7 +542,7 @@ public sealed class Simulation
         if (f < 0) return -1;
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
-        uint flags = TakeFileShadow(slot, memcg, inFault ? FaultFlags(faultVma!) : 0, inFault);
+        uint flags = TakeFileShadow(slot, memcg, _m.Frames.NodeOf(f), inFault ? FaultFlags(faultVma!) : 0, inFault);
         _m.Frames.Flags[f] |= flags | (write ? PageFlags.Dirty : 0);
         _m.Frames.Rmap[f] = slot;
         _policy.AddNewFolio(f);
@@ -487,13 +556,13 @@ public sealed class Simulation
     }
 
     /// <summary>A file page comes back: consume its shadow entry and let the policy judge the refault.</summary>
-    private uint TakeFileShadow(int slot, MemCgroup memcg, uint flags, bool inFault)
+    private uint TakeFileShadow(int slot, MemCgroup memcg, int node, uint flags, bool inFault)
     {
         var shadows = _m.PageCache.Shadows;
         ulong shadow = shadows[slot];
         if (shadow == 0) return flags;
         shadows[slot] = 0;
-        return _policy.Refault(shadow, memcg, 0, flags, inFault);
+        return _policy.Refault(shadow, memcg, node, flags, inFault);
     }
 
     /// <summary>
@@ -510,7 +579,7 @@ public sealed class Simulation
     /// <summary>The page allocator (watermarks, kswapd, direct reclaim, OOM); -1 when the task was killed.</summary>
     private int AllocateFrame(TaskRuntime task)
     {
-        int f = _node.AllocatePage(task.Memcg, task.Mm);
+        int f = _node.AllocatePage(task.Memcg, task.Mm, task.Mm.HomeNode);
         if (f < 0) return -1;
         task.Memcg.Usage++;
         return f;
@@ -523,6 +592,13 @@ public sealed class Simulation
     /// (do_cow_fault). False when the task was killed.
     /// </summary>
     private bool HandleFault(TaskRuntime task, Vma vma, int v, bool write)
+    {
+        bool alive = HandleMmFault(task, vma, v, write);
+        AfterSlowPath(_m.PageTables.Ptes[v], write);
+        return alive;
+    }
+
+    private bool HandleMmFault(TaskRuntime task, Vma vma, int v, bool write)
     {
         var memcg = task.Memcg;
         var ptes = _m.PageTables.Ptes;
@@ -573,7 +649,7 @@ public sealed class Simulation
             memcg.Count(VmEvent.PgMajFault);
             memcg.Count(VmEvent.PswpIn);
             _m.Spend(_m.Costs.MajorFaultNs + (swap.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramReadNs : _m.Costs.SsdReadNs));
-            flags = _policy.Refault(shadow, memcg, 0, flags, inFault: true);
+            flags = _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), flags, inFault: true);
         }
         else
         {
@@ -668,9 +744,9 @@ public sealed class Simulation
                 OomKill = E(VmEvent.OomKill),
                 MissRatio = accesses == 0 ? 0 : (double)(E(VmEvent.PgFault) + E(VmEvent.PageCacheReadMisses)) / accesses,
                 MajorFaultRatio = accesses == 0 ? 0 : (double)E(VmEvent.PgMajFault) / accesses,
-                MaxSeq = cg.Lruvec.MaxSeq,
-                MinSeqAnon = cg.Lruvec.MinSeq[Lruvec.Anon],
-                MinSeqFile = cg.Lruvec.MinSeq[Lruvec.File],
+                MaxSeq = cg.Lruvecs[0].MaxSeq,
+                MinSeqAnon = cg.Lruvecs[0].MinSeq[Lruvec.Anon],
+                MinSeqFile = cg.Lruvecs[0].MinSeq[Lruvec.File],
                 AgingRuns = E(VmEvent.LruGenAging),
                 EvictionRuns = E(VmEvent.LruGenEviction),
                 ResidentPages = cg.Usage,
@@ -695,6 +771,7 @@ public sealed class Simulation
                 ProfileScanPct = Pct(CostCategory.Scan),
                 ProfileSwapOutPct = Pct(CostCategory.SwapOut),
                 ProfileFreePct = Pct(CostCategory.Free),
+                ProfileMigratePct = Pct(CostCategory.Migrate),
             });
         }
         return rows;
@@ -776,13 +853,68 @@ public sealed class Simulation
     /// <summary>memory.stat text: "key value" lines.</summary>
     public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));
 
+    /// <summary>One row per NUMA node: tier facts, what it holds, the accesses it served, its migration counters.</summary>
+    public IReadOnlyList<NodeResult> NodeResults()
+    {
+        var frames = _m.Frames;
+        long allAccesses = 0;
+        foreach (var node in _m.Nodes) allAccesses += node.Events[(int)VmEvent.Accesses];
+        var rows = new List<NodeResult>();
+        foreach (var node in _m.Nodes)
+        {
+            long anon = 0, file = 0, used = 0;
+            for (int f = frames.NodeFirstFrame(node.Id), end = f + frames.NodeFrames(node.Id); f < end; f++)
+            {
+                uint flags = frames.Flags[f];
+                if ((flags & PageFlags.InUse) == 0) continue;
+                used++;
+                if ((flags & PageFlags.Kernel) != 0) continue;
+                if ((flags & PageFlags.SwapBacked) != 0) anon++;
+                else file++;
+            }
+            long E(VmEvent e) => node.Events[(int)e];
+            // A single node counts no accesses of its own (the per-node count is for tiered machines).
+            long accesses = _tiered ? E(VmEvent.Accesses) : _accessesDone;
+            rows.Add(new NodeResult
+            {
+                Node = node.Id,
+                Kind = node.Spec.Kind.ToString(),
+                MemoryTier = node.Spec.TierId,
+                AbstractDistance = node.Spec.AbstractDistance,
+                TopTier = node.IsTopTier,
+                MemoryOnly = node.Spec.MemoryOnly,
+                DemotionTargets = string.Join(",", System.Linq.Enumerable.Select(node.DemotionTargets, t => t.ToString(CultureInfo.InvariantCulture))),
+                CapacityPages = frames.NodeFrames(node.Id),
+                ResidentPages = used,
+                AnonPages = anon,
+                FilePages = file,
+                FreePages = frames.NodeFreeFrames(node.Id),
+                WatermarkMin = node.Watermarks.Min,
+                WatermarkLow = node.Watermarks.Low,
+                WatermarkHigh = node.Watermarks.High,
+                WatermarkPromo = node.Watermarks.Promo,
+                Accesses = accesses,
+                AccessShare = _tiered ? (allAccesses == 0 ? 0 : (double)accesses / allAccesses) : 1.0,
+                PgDemoteKswapd = E(VmEvent.PgDemoteKswapd),
+                PgDemoteDirect = E(VmEvent.PgDemoteDirect),
+                PgDemoteProactive = E(VmEvent.PgDemoteProactive),
+                PgPromoteSuccess = E(VmEvent.PgPromoteSuccess),
+                PgPromoteCandidate = E(VmEvent.PgPromoteCandidate),
+                NumaHintFaults = E(VmEvent.NumaHintFaults),
+                PswpOut = E(VmEvent.PswpOut),
+                PgLazyFreed = E(VmEvent.PgLazyFreed),
+            });
+        }
+        return rows;
+    }
+
     /// <summary>The lru_gen view (from the smaller min_seq to max_seq) of every lruvec as rows.</summary>
     public IReadOnlyList<LruGenRow> LruGenRows()
     {
         var rows = new List<LruGenRow>();
         foreach (var cg in _m.Memcgs)
+        foreach (var l in cg.Lruvecs)
         {
-            var l = cg.Lruvec;
             for (long seq = Math.Min(l.MinSeq[0], l.MinSeq[1]); seq <= l.MaxSeq; seq++)
             {
                 int gen = Lruvec.GenFromSeq(seq);
@@ -834,7 +966,7 @@ public sealed class Simulation
         var mm = task.Mm;
         _m.Memcgs[mm.OwnerMemcg].MmList.Remove(mm); // lru_gen_del_mm
         target.MmList.Add(mm);                       // lru_gen_add_mm
-        target.Lruvec.MmsAddedSinceIteration = true;
+        foreach (var l in target.Lruvecs) l.MmsAddedSinceIteration = true;
         mm.OwnerMemcg = target.Index;
         task.Memcg = target;
     }

@@ -88,4 +88,6 @@ public sealed class ReclaimResult
     public double ProfileScanPct { get; init; }
     public double ProfileSwapOutPct { get; init; }
     public double ProfileFreePct { get; init; }
+    /// <summary>Share of reclaim CPU spent migrating pages to a lower tier (demotion).</summary>
+    public double ProfileMigratePct { get; init; }
 }

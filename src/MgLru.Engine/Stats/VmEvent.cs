@@ -53,6 +53,18 @@ public enum VmEvent
     WalkerAllocFailures,
     /// <summary>read()/write() calls that missed the page cache (a fault-free miss; the simulator's, for MissRatio).</summary>
     PageCacheReadMisses,
+    /// <summary>pgdemote_kswapd / pgdemote_direct / pgdemote_proactive: pages migrated to a lower tier by reclaim.</summary>
+    PgDemoteKswapd,
+    PgDemoteDirect,
+    PgDemoteProactive,
+    /// <summary>pgpromote_success: pages migrated from a slow tier to the top tier.</summary>
+    PgPromoteSuccess,
+    /// <summary>pgpromote_candidate: hot slow-tier pages considered for promotion (counted against the rate limit).</summary>
+    PgPromoteCandidate,
+    /// <summary>numa_hint_faults: faults on PTEs the NUMA scanner made inaccessible.</summary>
+    NumaHintFaults,
+    /// <summary>Pages lazily freed by MADV_FREE and later discarded by reclaim (pglazyfreed).</summary>
+    PgLazyFreed,
     Count,
 }
 
@@ -73,6 +85,8 @@ public static class VmEventNames
         "mglru_walk_mms", "mglru_walk_mms_skipped", "mglru_walk_ptes", "mglru_walk_young_ptes",
         "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions", "mglru_walker_alloc_failures",
         "pagecache_read_misses",
+        "pgdemote_kswapd", "pgdemote_direct", "pgdemote_proactive", "pgpromote_success", "pgpromote_candidate", "numa_hint_faults",
+        "pglazyfreed",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

@@ -145,7 +145,7 @@ public sealed class VmaTests
         var sim = Create(Options(), task);
         sim.Run();
         sim.WriteLruGen("+ 2 0 3");
-        var stats = sim.Machine.Memcgs[1].Lruvec.MmStats;
+        var stats = sim.Machine.Memcgs[1].Lruvecs[0].MmStats;
         Assert.Equal(1023, stats[(int)MmStat.LeafTotal]);
         Assert.Equal(1, stats[(int)MmStat.NonleafTotal]);
         Assert.Equal(1, stats[(int)MmStat.LeafYoung]);

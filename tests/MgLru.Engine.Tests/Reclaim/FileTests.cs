@@ -56,7 +56,7 @@ public sealed class FileTests
         Assert.Equal(3, sim.Policy.FolioTier(frames.Flags[page0]));
         Assert.Equal(0, sim.Policy.FolioTier(frames.Flags[Mm.Pte.Frame(cache[1])]));
         // Tier 3 has refaulted far more than tier 0 (the PID controller's evidence): get_tier_idx = 2.
-        var l = sim.Machine.Memcgs[1].Lruvec;
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
         l.Refaulted[Lruvec.File * 4 + 3] = 1000;
         l.Evicted[Lruvec.File * 4 + 3] = 1000;
         l.Evicted[Lruvec.File * 4 + 0] = 10_000;

@@ -19,20 +19,30 @@ internal sealed partial class ClassicPolicy : LruPolicy
     private readonly bool _v614;
     private readonly int[] _scratch = new int[3];
 
-    public ClassicPolicy(Machine machine, int memcgs) : base(machine)
+    private readonly int _nodes;
+
+    /// <summary><paramref name="lruvecs"/> = memcgs × nodes; lruvec memcg × nodes + node.</summary>
+    public ClassicPolicy(Machine machine, int lruvecs) : base(machine)
     {
-        _lruvecs = new ClassicLruvec[memcgs];
-        for (int i = 0; i < memcgs; i++) _lruvecs[i] = new ClassicLruvec();
+        _nodes = machine.Nodes.Length;
+        _lruvecs = new ClassicLruvec[lruvecs];
+        for (int i = 0; i < lruvecs; i++) _lruvecs[i] = new ClassicLruvec();
         _v614 = machine.Options.Rules == KernelRules.V6_14;
     }
 
-    public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 3;
+    public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 4;
 
     public static int PrivateListIndex(int lruvecs) => lruvecs * ListsPerLruvec;
 
-    public ClassicLruvec Lruvec(int memcg) => _lruvecs[memcg];
+    /// <summary>The memcg's lruvec on node 0 (tests and single-node views).</summary>
+    public ClassicLruvec Lruvec(int memcg) => _lruvecs[memcg * _nodes];
 
-    private int ListOf(int memcg, int lru) => _frames.Sentinel(memcg * ListsPerLruvec + lru);
+    public ClassicLruvec Lruvec(int memcg, int node) => _lruvecs[memcg * _nodes + node];
+
+    /// <summary>The lruvec index of a folio: its memcg's lruvec on its node.</summary>
+    private int LruvecIndexOf(int f, uint flags) => PageFlags.Memcg(flags) * _nodes + _frames.NodeOf(f);
+
+    private int ListOf(int lruvec, int lru) => _frames.Sentinel(lruvec * ListsPerLruvec + lru);
 
     private static int LruOfFlags(uint flags)
         => (flags & PageFlags.Unevictable) != 0 ? ClassicLruvec.Unevictable : ClassicLruvec.LruOf(PageFlags.Type(flags), (flags & PageFlags.Active) != 0);
@@ -42,16 +52,16 @@ internal sealed partial class ClassicPolicy : LruPolicy
     {
         uint flags = _frames.Flags[f] | PageFlags.Lru;
         _frames.Flags[f] = flags;
-        int memcg = PageFlags.Memcg(flags);
+        int lv = LruvecIndexOf(f, flags);
         int lru = LruOfFlags(flags);
-        _lruvecs[memcg].Size[lru]++;
-        _frames.AddHead(ListOf(memcg, lru), f);
+        _lruvecs[lv].Size[lru]++;
+        _frames.AddHead(ListOf(lv, lru), f);
     }
 
     private void DelFolio(int f)
     {
         uint flags = _frames.Flags[f];
-        _lruvecs[PageFlags.Memcg(flags)].Size[LruOfFlags(flags)]--;
+        _lruvecs[LruvecIndexOf(f, flags)].Size[LruOfFlags(flags)]--;
         _frames.Unlink(f);
         _frames.Flags[f] = flags & ~PageFlags.Lru;
     }
@@ -79,14 +89,14 @@ internal sealed partial class ClassicPolicy : LruPolicy
         _frames.Flags[frame] = (flags & ~PageFlags.Referenced & ~PageFlags.Lru) | PageFlags.Active;
         AddFolio(frame);
         memcg.Count(VmEvent.PgActivate);
-        _lruvecs[memcg.Index].NonresidentAge++;
+        _lruvecs[LruvecIndexOf(frame, flags)].NonresidentAge++;
     }
 
     /// <summary>move_folios_to_lru: an active folio ages the non-resident clock.</summary>
     protected override void PutBack(int frame)
     {
         uint flags = _frames.Flags[frame];
-        if ((flags & PageFlags.Active) != 0) _lruvecs[PageFlags.Memcg(flags)].NonresidentAge++;
+        if ((flags & PageFlags.Active) != 0) _lruvecs[LruvecIndexOf(frame, flags)].NonresidentAge++;
         AddFolio(frame);
     }
 
@@ -111,10 +121,10 @@ internal sealed partial class ClassicPolicy : LruPolicy
         DelFolio(frame);
         uint flags = _frames.Flags[frame] & ~PageFlags.Active;
         _frames.Flags[frame] = flags | PageFlags.Lru;
-        int memcg = PageFlags.Memcg(flags);
+        int lv = LruvecIndexOf(frame, flags);
         int lru = LruOfFlags(flags);
-        _lruvecs[memcg].Size[lru]++;
-        _frames.AddTail(ListOf(memcg, lru), frame);
+        _lruvecs[lv].Size[lru]++;
+        _frames.AddTail(ListOf(lv, lru), frame);
     }
 
     /// <summary>inactive_is_low: inactive × int_sqrt(10 × GiB) &lt; active (ratio 1 below 1 GiB).</summary>
@@ -131,27 +141,36 @@ internal sealed partial class ClassicPolicy : LruPolicy
 
     public override (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg)
     {
-        var l = _lruvecs[memcg.Index];
-        return (l.Size[ClassicLruvec.ActiveAnon], l.Size[ClassicLruvec.InactiveAnon], l.Size[ClassicLruvec.ActiveFile], l.Size[ClassicLruvec.InactiveFile]);
+        long aa = 0, ia = 0, af = 0, inf = 0;
+        for (int n = 0; n < _nodes; n++)
+        {
+            var l = _lruvecs[memcg.Index * _nodes + n];
+            aa += l.Size[ClassicLruvec.ActiveAnon];
+            ia += l.Size[ClassicLruvec.InactiveAnon];
+            af += l.Size[ClassicLruvec.ActiveFile];
+            inf += l.Size[ClassicLruvec.InactiveFile];
+        }
+        return (aa, ia, af, inf);
     }
 
     public override void CheckLists()
     {
-        for (int memcg = 0; memcg < _lruvecs.Length; memcg++)
+        for (int lv = 0; lv < _lruvecs.Length; lv++)
         {
+            int memcg = lv / _nodes, node = lv % _nodes;
             for (int lru = 0; lru < ClassicLruvec.NrLruLists; lru++)
             {
-                int head = ListOf(memcg, lru);
+                int head = ListOf(lv, lru);
                 long n = 0;
                 for (int f = _frames.Next[head]; f != head; f = _frames.Next[f])
                 {
                     if (++n > _frames.Capacity) throw new InvariantViolationException(4, "a classic LRU list is cyclic without its sentinel.");
                     uint flags = _frames.Flags[f];
-                    if (LruOfFlags(flags) != lru || PageFlags.Memcg(flags) != memcg || (flags & PageFlags.Lru) == 0 || (flags & PageFlags.GenMask) != 0)
+                    if (LruOfFlags(flags) != lru || PageFlags.Memcg(flags) != memcg || _frames.NodeOf(f) != node || (flags & PageFlags.Lru) == 0 || (flags & PageFlags.GenMask) != 0)
                         throw new InvariantViolationException(4, $"frame {f} is on classic list {lru} of memcg {memcg} but its flags say list {LruOfFlags(flags)} of memcg {PageFlags.Memcg(flags)}.");
                 }
-                if (n != _lruvecs[memcg].Size[lru])
-                    throw new InvariantViolationException(6, $"memcg {memcg} list {lru}: size {_lruvecs[memcg].Size[lru]} but {n} folios on it.");
+                if (n != _lruvecs[lv].Size[lru])
+                    throw new InvariantViolationException(6, $"memcg {memcg} node {node} list {lru}: size {_lruvecs[lv].Size[lru]} but {n} folios on it.");
             }
         }
     }

@@ -16,7 +16,7 @@ internal sealed partial class ClassicPolicy
 
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
-        var l = _lruvecs[memcg.Index];
+        var l = _lruvecs[memcg.Index * _nodes + sc.Node];
         PrepareScanControl(memcg, l, sc);
         GetScanCount(memcg, l, sc, _nr);
         Array.Copy(_nr, _targets, 4);
@@ -60,11 +60,11 @@ internal sealed partial class ClassicPolicy
         }
         sc.NrReclaimed += nrReclaimed;
         // Rebalance active/inactive anon even when anon was not scanned.
-        if (CanReclaimAnon() && InactiveIsLow(l, 0))
+        if (CanReclaimAnon(sc) && InactiveIsLow(l, 0))
             ShrinkActiveList(SwapClusterMax, ClassicLruvec.ActiveAnon, memcg, l, sc);
     }
 
-    private bool CanReclaimAnon() => _m.Swap != null && _m.Swap.FreeSlots > 0;
+    private bool CanReclaimAnon(ScanControl sc) => (_m.Swap != null && _m.Swap.FreeSlots > 0) || CanDemote(sc.Node, sc);
 
     /// <summary>prepare_scan_control: deactivate a type when it refaulted since the last snapshot or its inactive list is low.</summary>
     private void PrepareScanControl(MemCgroup memcg, ClassicLruvec l, ScanControl sc)
@@ -92,7 +92,7 @@ internal sealed partial class ClassicPolicy
         const int fract = 0, scanFile = 1, scanEqual = 2;
         int balance;
         ulong apFraction = 0, fpFraction = 0;
-        if (!sc.MaySwap || !CanReclaimAnon()) balance = scanFile;
+        if (!sc.MaySwap || !CanReclaimAnon(sc)) balance = scanFile;
         else if (swappiness == 0) balance = scanFile; // memcg users disable swapping with swappiness 0
         else if (sc.Priority == 0) balance = scanEqual;
         else if (sc.CacheTrimMode) balance = scanFile;
@@ -129,9 +129,9 @@ internal sealed partial class ClassicPolicy
     }
 
     /// <summary>isolate_lru_folios: up to nr_to_scan folios from the tail of a list onto the private list.</summary>
-    private long IsolateLruFolios(long nrToScan, int lru, MemCgroup memcg, int list)
+    private long IsolateLruFolios(long nrToScan, int lru, MemCgroup memcg, int list, int node)
     {
-        int head = ListOf(memcg.Index, lru);
+        int head = ListOf(memcg.Index * _nodes + node, lru);
         long taken = 0;
         while (taken < nrToScan && !_frames.IsEmpty(head))
         {
@@ -147,7 +147,7 @@ internal sealed partial class ClassicPolicy
     private long ShrinkInactiveList(long nrToScan, int lru, MemCgroup memcg, ClassicLruvec l, ScanControl sc)
     {
         int list = _m.IsolatedList;
-        long scanned = IsolateLruFolios(nrToScan, lru, memcg, list);
+        long scanned = IsolateLruFolios(nrToScan, lru, memcg, list, sc.Node);
         bool file = lru == ClassicLruvec.InactiveFile;
         memcg.Count(sc.ScanEvent, scanned);
         memcg.Count(file ? VmEvent.PgScanFile : VmEvent.PgScanAnon, scanned);
@@ -173,7 +173,7 @@ internal sealed partial class ClassicPolicy
     private void ShrinkActiveList(long nrToScan, int lru, MemCgroup memcg, ClassicLruvec l, ScanControl sc)
     {
         int hold = _m.IsolatedList;
-        long scanned = IsolateLruFolios(nrToScan, lru, memcg, hold);
+        long scanned = IsolateLruFolios(nrToScan, lru, memcg, hold, sc.Node);
         memcg.Count(VmEvent.PgRefill, scanned);
         long deactivated = 0;
         while (!_frames.IsEmpty(hold))
@@ -207,8 +207,12 @@ internal sealed partial class ClassicPolicy
     /// <summary>snapshot_refaults at the end of a reclaim round.</summary>
     public override void AfterReclaim(MemCgroup memcg, ScanControl sc)
     {
-        var l = _lruvecs[memcg.Index];
-        l.RefaultsSnapshot[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
-        l.RefaultsSnapshot[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
+        // The refault counters are the memcg's (not per node): every node's lruvec takes the snapshot.
+        for (int n = 0; n < _nodes; n++)
+        {
+            var l = _lruvecs[memcg.Index * _nodes + n];
+            l.RefaultsSnapshot[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
+            l.RefaultsSnapshot[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
+        }
     }
 }

@@ -12,10 +12,11 @@ internal sealed partial class ClassicPolicy
     {
         uint flags = _frames.Flags[frame];
         var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
-        var l = _lruvecs[memcg.Index];
+        int node = _frames.NodeOf(frame);
+        var l = _lruvecs[memcg.Index * _nodes + node];
         ulong token = (ulong)l.NonresidentAge;
         l.NonresidentAge++;
-        return ShadowEntry.Pack(token, memcg.KernelId, 0, (flags & PageFlags.Workingset) != 0);
+        return ShadowEntry.Pack(token, memcg.KernelId, node, (flags & PageFlags.Workingset) != 0);
     }
 
     /// <summary>
@@ -29,7 +30,10 @@ internal sealed partial class ClassicPolicy
         if (evictionMemcg == null) return flags;
         bool file = PageFlags.Type(flags) == 1;
         memcg.Count(file ? VmEvent.WorkingsetRefaultFile : VmEvent.WorkingsetRefaultAnon);
-        var el = _lruvecs[evictionMemcg.Index];
+        // The eviction lruvec: the memcg and node the shadow names (workingset_refault's eviction_lruvec).
+        int evictionNode = ShadowEntry.Node(shadow);
+        if (evictionNode >= _nodes) return flags;
+        var el = _lruvecs[evictionMemcg.Index * _nodes + evictionNode];
         long distance = (long)((ulong)el.NonresidentAge - ShadowEntry.Token(shadow) & ShadowEntry.TokenMask);
         long workingsetSize = el.Size[ClassicLruvec.ActiveFile];
         if (!file) workingsetSize += el.Size[ClassicLruvec.InactiveFile];
@@ -39,7 +43,7 @@ internal sealed partial class ClassicPolicy
             if (file) workingsetSize += el.Size[ClassicLruvec.InactiveAnon];
         }
         if (distance > workingsetSize) return flags;
-        var l = _lruvecs[memcg.Index];
+        var l = _lruvecs[memcg.Index * _nodes + node];
         flags |= PageFlags.Active;
         l.NonresidentAge++;
         memcg.Count(file ? VmEvent.WorkingsetActivateFile : VmEvent.WorkingsetActivateAnon);

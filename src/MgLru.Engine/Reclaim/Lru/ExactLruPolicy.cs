@@ -16,7 +16,7 @@ internal sealed class ExactLruPolicy : LruPolicy
 
     public ExactLruPolicy(Machine machine, int memcgs) : base(machine) => _sizes = new long[memcgs];
 
-    public static int ListCount(int lruvecs) => lruvecs + 3;
+    public static int ListCount(int lruvecs) => lruvecs + 4;
 
     public static int PrivateListIndex(int lruvecs) => lruvecs;
 

@@ -42,7 +42,7 @@ internal sealed partial class MglruPolicy
         if (seq <= l.MmStateSeq) return false;
         // set_mm_walk: kswapd has a walker per node; others kzalloc one without dipping into the reserves,
         // which fails when the node is below its min watermark: then rmap-only (iterate_mm_list_nowalk).
-        bool walker = _m.Options.PageTableWalks && (_m.InKswapd || _m.Frames.FreeFrames > _m.Watermarks.Min);
+        bool walker = _m.Options.PageTableWalks && (_m.InKswapd || _m.Frames.NodeFreeFrames(l.Node) > _m.Nodes[l.Node].Watermarks.Min);
         if (_m.Options.PageTableWalks && !walker) _m.Memcgs[l.Memcg].Count(VmEvent.WalkerAllocFailures);
         if (walker)
         {

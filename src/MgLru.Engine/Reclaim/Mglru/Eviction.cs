@@ -17,7 +17,8 @@ internal sealed partial class MglruPolicy
     /// <summary>lru_gen_shrink_lruvec (memcg reclaim): a memcg whose aging ran moves to the young memcg generation.</summary>
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
-        if (TryToShrinkLruvec(memcg.Lruvec, sc) && _v614) RotateMemcg(memcg, MemcgLruYoung);
+        var l = memcg.Lruvecs[sc.Node];
+        if (TryToShrinkLruvec(l, sc) && _v614) RotateMemcg(l, MemcgLruYoung);
     }
 
     public bool TryToShrinkLruvec(Lruvec l, ScanControl sc)
@@ -108,7 +109,8 @@ internal sealed partial class MglruPolicy
         }
         else if (sc.NrReclaimed < sc.NrToReclaim) return false;
         if (sc.Priority > DefPriority - 2) return false;
-        return _m.Frames.FreeFrames >= (sc.Reclaimer == Reclaimer.Kswapd ? _m.Watermarks.High : _m.Watermarks.Low);
+        var wm = _m.Nodes[sc.Node].Watermarks;
+        return _m.Frames.NodeFreeFrames(sc.Node) >= (sc.Reclaimer == Reclaimer.Kswapd ? wm.High : wm.Low);
     }
 
     /// <summary>

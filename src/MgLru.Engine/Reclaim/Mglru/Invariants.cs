@@ -12,10 +12,10 @@ internal sealed partial class MglruPolicy
         var m = _m;
         var frames = _frames;
         var policy = this;
-        var counted = new long[m.Memcgs.Count * Lruvec.MaxNrGens * 2];
+        var counted = new long[m.Memcgs.Count * m.Nodes.Length * Lruvec.MaxNrGens * 2];
         foreach (var memcg in m.Memcgs)
+        foreach (var l in memcg.Lruvecs)
         {
-            var l = memcg.Lruvec;
             for (int type = 0; type < 2; type++)
             {
                 int nrGens = l.NrGens(type);
@@ -54,25 +54,26 @@ internal sealed partial class MglruPolicy
                         if ((flags & PageFlags.Lru) == 0) throw new InvariantViolationException(4, $"frame {f} is on a list without PG_lru.");
                         if (PageFlags.Type(flags) != type) throw new InvariantViolationException(4, $"frame {f} of type {PageFlags.Type(flags)} is on a type-{type} list.");
                         if (PageFlags.Memcg(flags) != memcg.Index) throw new InvariantViolationException(4, $"frame {f} of memcg {PageFlags.Memcg(flags)} is on memcg {memcg.Index}'s list.");
+                        if (frames.NodeOf(f) != l.Node) throw new InvariantViolationException(4, $"frame {f} of node {frames.NodeOf(f)} is on a node-{l.Node} list.");
                         if (g != gen)
                         {
                             long fieldSeq = SeqOfGen(l, type, g);
                             if (listSeq < 0 || fieldSeq <= listSeq)
                                 throw new InvariantViolationException(5, $"frame {f} sits on gen {gen} (seq {listSeq}) but its gen field says {g} (seq {fieldSeq}), which is not a lazy promotion.");
                         }
-                        counted[(memcg.Index * Lruvec.MaxNrGens + g) * 2 + type]++;
+                        counted[(l.Index * Lruvec.MaxNrGens + g) * 2 + type]++;
                     }
                 }
             }
         }
 
         foreach (var memcg in m.Memcgs)
+        foreach (var l in memcg.Lruvecs)
         {
-            var l = memcg.Lruvec;
             for (int gen = 0; gen < Lruvec.MaxNrGens; gen++)
                 for (int type = 0; type < 2; type++)
                 {
-                    long c = counted[(memcg.Index * Lruvec.MaxNrGens + gen) * 2 + type];
+                    long c = counted[(l.Index * Lruvec.MaxNrGens + gen) * 2 + type];
                     if (c != l.Size(gen, type))
                         throw new InvariantViolationException(6, $"memcg {memcg.Path} gen {gen} type {type}: nr_pages {l.Size(gen, type)} but {c} folios carry that generation.");
                 }
@@ -89,7 +90,21 @@ internal sealed partial class MglruPolicy
 
     public override (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg)
     {
-        var l = memcg.Lruvec;
+        long activeAnon = 0, inactiveAnon = 0, activeFile = 0, inactiveFile = 0;
+        foreach (var l in memcg.Lruvecs)
+        {
+            var s = LruvecSizes(l);
+            activeAnon += s.ActiveAnon;
+            inactiveAnon += s.InactiveAnon;
+            activeFile += s.ActiveFile;
+            inactiveFile += s.InactiveFile;
+        }
+        return (activeAnon, inactiveAnon, activeFile, inactiveFile);
+    }
+
+    /// <summary>The compat active/inactive sizes of one lruvec.</summary>
+    public static (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruvecSizes(Lruvec l)
+    {
         long activeAnon = 0, inactiveAnon = 0, activeFile = 0, inactiveFile = 0;
         for (long seq = System.Math.Min(l.MinSeq[0], l.MinSeq[1]); seq <= l.MaxSeq; seq++)
         {

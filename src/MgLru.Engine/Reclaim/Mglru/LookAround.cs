@@ -30,7 +30,7 @@ internal sealed partial class MglruPolicy
         var vma = _m.Mms[pt.MmOf(vpage)].FindVma(vpage);
         uint frameFlags = _frames.Flags[frame];
         int memcg = PageFlags.Memcg(frameFlags);
-        var l = _m.Memcgs[memcg].Lruvec;
+        var l = _m.Memcgs[memcg].Lruvecs[_frames.NodeOf(frame)];
         // Window: this PTE table clipped to the VMA, at most MIN_LRU_BATCH PTEs around the address.
         int tableStart = vpage - vpage % Units.PtesPerTable;
         int start = tableStart > vma.Start ? tableStart : vma.Start;

@@ -76,6 +76,11 @@ internal sealed class Lruvec
     /// <summary>mm_state.stats[0] (NR_HIST_GENS = 1: accumulates over the whole run), indexed by <see cref="MmStat"/>.</summary>
     public readonly long[] MmStats = new long[(int)MmStat.Count];
 
+    // The node's memcg LRU (MGLRU global reclaim): generation, bin and segment of this lruvec (lrugen->gen/bin/seg).
+    public int LruGen;
+    public int LruBin;
+    public int LruSeg;
+
     /// <summary>Reclaim or aging ran with only one type evictable (swappiness 0 or "max"): the min_seqs may drift apart (invariant 3).</summary>
     internal bool SingleTypePeriod;
 

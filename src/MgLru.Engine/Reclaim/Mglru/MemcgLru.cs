@@ -14,11 +14,26 @@ internal sealed partial class MglruPolicy
     private const int MemcgNrBins = 8;
     internal const int MemcgLruNop = 0, MemcgLruHead = 1, MemcgLruTail = 2, MemcgLruOld = 3, MemcgLruYoung = 4;
 
-    /// <summary>pgdat->memcg_lru: seq, nr_memcgs[gen] and fifo[gen][bin].</summary>
-    private long _memcgLruSeq;
-    private readonly int[] _memcgLruCount = new int[MemcgNrGens];
-    private readonly List<int>[] _memcgLruFifo = CreateFifo();
+    /// <summary>pgdat->memcg_lru of one node: seq, nr_memcgs[gen] and fifo[gen][bin] of memcg indexes.</summary>
+    private sealed class MemcgLruList
+    {
+        public long Seq;
+        public readonly int[] Count = new int[MemcgNrGens];
+        public readonly List<int>[] Fifo = CreateFifo();
+    }
+
+    private MemcgLruList[]? _memcgLrus;
     private int[] _binSnapshot = new int[16];
+
+    private MemcgLruList MemcgLruOf(int node)
+    {
+        if (_memcgLrus == null)
+        {
+            _memcgLrus = new MemcgLruList[_m.Nodes.Length];
+            for (int n = 0; n < _memcgLrus.Length; n++) _memcgLrus[n] = new MemcgLruList();
+        }
+        return _memcgLrus[node];
+    }
 
     private static List<int>[] CreateFifo()
     {
@@ -29,42 +44,47 @@ internal sealed partial class MglruPolicy
 
     private static int MemcgGen(long seq) => (int)(seq % MemcgNrGens);
 
-    /// <summary>lru_gen_online_memcg: the tail of a random bin of the old generation.</summary>
+    /// <summary>lru_gen_online_memcg: on every node, the tail of a random bin of the old generation.</summary>
     public void OnlineMemcg(MemCgroup memcg)
     {
-        int gen = MemcgGen(_memcgLruSeq);
-        int bin = (int)_m.Random.NextUInt32(MemcgNrBins);
-        memcg.LruGen = gen;
-        memcg.LruBin = bin;
-        memcg.LruSeg = 0;
-        _memcgLruFifo[gen * MemcgNrBins + bin].Add(memcg.Index);
-        _memcgLruCount[gen]++;
+        foreach (var l in memcg.Lruvecs)
+        {
+            var lru = MemcgLruOf(l.Node);
+            int gen = MemcgGen(lru.Seq);
+            int bin = (int)_m.Random.NextUInt32(MemcgNrBins);
+            l.LruGen = gen;
+            l.LruBin = bin;
+            l.LruSeg = 0;
+            lru.Fifo[gen * MemcgNrBins + bin].Add(memcg.Index);
+            lru.Count[gen]++;
+        }
     }
 
     /// <summary>lru_gen_rotate_memcg: HEAD/TAIL stay in the generation, OLD/YOUNG move; a random bin each time.</summary>
-    internal void RotateMemcg(MemCgroup memcg, int op)
+    internal void RotateMemcg(Lruvec l, int op)
     {
+        var lru = MemcgLruOf(l.Node);
         int bin = (int)_m.Random.NextUInt32(MemcgNrBins);
-        int old = memcg.LruGen, gen = old, seg = 0;
+        int old = l.LruGen, gen = old, seg = 0;
         if (op == MemcgLruHead) seg = MemcgLruHead;
         else if (op == MemcgLruTail) seg = MemcgLruTail;
-        else if (op == MemcgLruOld) gen = MemcgGen(_memcgLruSeq);
-        else if (op == MemcgLruYoung) gen = MemcgGen(_memcgLruSeq + 1);
-        _memcgLruFifo[old * MemcgNrBins + memcg.LruBin].Remove(memcg.Index);
-        var target = _memcgLruFifo[gen * MemcgNrBins + bin];
-        if (op == MemcgLruHead || op == MemcgLruOld) target.Insert(0, memcg.Index);
-        else target.Add(memcg.Index);
-        memcg.LruSeg = seg;
-        memcg.LruGen = gen;
-        memcg.LruBin = bin;
-        _memcgLruCount[old]--;
-        _memcgLruCount[gen]++;
+        else if (op == MemcgLruOld) gen = MemcgGen(lru.Seq);
+        else if (op == MemcgLruYoung) gen = MemcgGen(lru.Seq + 1);
+        lru.Fifo[old * MemcgNrBins + l.LruBin].Remove(l.Memcg);
+        var target = lru.Fifo[gen * MemcgNrBins + bin];
+        if (op == MemcgLruHead || op == MemcgLruOld) target.Insert(0, l.Memcg);
+        else target.Add(l.Memcg);
+        l.LruSeg = seg;
+        l.LruGen = gen;
+        l.LruBin = bin;
+        lru.Count[old]--;
+        lru.Count[gen]++;
         // The old generation emptied: the young one becomes old.
-        if (_memcgLruCount[old] == 0 && old == MemcgGen(_memcgLruSeq)) _memcgLruSeq++;
+        if (lru.Count[old] == 0 && old == MemcgGen(lru.Seq)) lru.Seq++;
     }
 
-    /// <summary>memcg_lru.seq, for tests and the debug views.</summary>
-    public long MemcgLruSeq => _memcgLruSeq;
+    /// <summary>Node 0's memcg_lru.seq, for tests and the debug views.</summary>
+    public long MemcgLruSeq => MemcgLruOf(0).Seq;
 
     public override void ShrinkNode(ScanControl sc)
     {
@@ -80,21 +100,23 @@ internal sealed partial class MglruPolicy
     /// <summary>shrink_many: the old generation's memcgs, bin by bin from a random one, until the target is met.</summary>
     private void ShrinkMany(ScanControl sc)
     {
-        int gen = MemcgGen(_memcgLruSeq);
+        var lru = MemcgLruOf(sc.Node);
+        int gen = MemcgGen(lru.Seq);
         int first = (int)_m.Random.NextUInt32(MemcgNrBins);
         int bin = first;
         do
         {
-            var list = _memcgLruFifo[gen * MemcgNrBins + bin];
+            var list = lru.Fifo[gen * MemcgNrBins + bin];
             int n = list.Count;
             if (_binSnapshot.Length < n) _binSnapshot = new int[n * 2];
             list.CopyTo(_binSnapshot);
             for (int i = 0; i < n; i++)
             {
                 var memcg = _m.Memcgs[_binSnapshot[i]];
-                if (memcg.LruGen != gen) continue; // rotated meanwhile
+                var l = memcg.Lruvecs[sc.Node];
+                if (l.LruGen != gen) continue; // rotated meanwhile
                 int op = ShrinkOne(memcg, sc);
-                if (op != MemcgLruNop) RotateMemcg(memcg, op);
+                if (op != MemcgLruNop) RotateMemcg(l, op);
                 if (ShouldAbortScan(sc)) return;
             }
             bin = (bin + 1) % MemcgNrBins;
@@ -104,22 +126,23 @@ internal sealed partial class MglruPolicy
     /// <summary>shrink_one: honour memory.min and (once) memory.low, shrink, and say how to rotate the memcg.</summary>
     private int ShrinkOne(MemCgroup memcg, ScanControl sc)
     {
+        var l = memcg.Lruvecs[sc.Node];
         if (memcg.BelowMin(null)) return MemcgLruYoung;
         if (memcg.BelowLow(null))
         {
-            if (memcg.LruSeg != MemcgLruTail) return MemcgLruTail;
+            if (l.LruSeg != MemcgLruTail) return MemcgLruTail;
             memcg.LowEvents++;
         }
-        bool aged = TryToShrinkLruvec(memcg.Lruvec, sc);
+        bool aged = TryToShrinkLruvec(l, sc);
         if (aged) return MemcgLruYoung;
         if (LruvecIsSizable(memcg, sc)) return MemcgLruNop;
-        return memcg.LruSeg != MemcgLruTail ? MemcgLruTail : MemcgLruYoung;
+        return l.LruSeg != MemcgLruTail ? MemcgLruTail : MemcgLruYoung;
     }
 
     /// <summary>lruvec_is_sizable: at this priority, is there anything worth scanning?</summary>
     private bool LruvecIsSizable(MemCgroup memcg, ScanControl sc)
     {
-        var l = memcg.Lruvec;
+        var l = memcg.Lruvecs[sc.Node];
         int swappiness = GetSwappiness(memcg, sc);
         long total = 0;
         for (int type = 0; type < 2; type++)
@@ -136,7 +159,7 @@ internal sealed partial class MglruPolicy
         if (sc.CgroupReclaim) return false;
         if (sc.NrReclaimed >= Math.Max(sc.NrToReclaim, 2)) return true;
         if (sc.Reclaimer != Reclaimer.Kswapd) return false;
-        return _m.Frames.FreeFrames >= _m.Watermarks.High + MinLruBatch;
+        return _m.Frames.NodeFreeFrames(sc.Node) >= _m.BalanceMark(sc.Node) + MinLruBatch;
     }
 
     /// <summary>set_initial_priority: start where (inactive >> priority) is about nr_to_reclaim, within [6, 12].</summary>
@@ -144,10 +167,10 @@ internal sealed partial class MglruPolicy
     {
         if (sc.Priority != DefPriority || sc.NrToReclaim < MinLruBatch) return;
         long reclaimable = 0;
-        bool anon = _m.Swap != null && _m.Swap.FreeSlots > 0;
+        bool anon = (_m.Swap != null && _m.Swap.FreeSlots > 0) || CanDemote(sc.Node, sc);
         foreach (var memcg in _m.Memcgs)
         {
-            var sizes = LruSizes(memcg);
+            var sizes = LruvecSizes(memcg.Lruvecs[sc.Node]);
             reclaimable += sizes.InactiveFile + (anon ? sizes.InactiveAnon : 0);
         }
         int priority = Fls(reclaimable) - 1 - Fls(sc.NrToReclaim - 1);
@@ -173,7 +196,7 @@ internal sealed partial class MglruPolicy
         bool reclaimable = minTtl == 0;
         foreach (var memcg in _m.Memcgs)
         {
-            var l = memcg.Lruvec;
+            var l = memcg.Lruvecs[sc.Node];
             int swappiness = GetSwappiness(memcg, sc);
             if (!_v614 && !memcg.BelowMin(null))
             {

@@ -23,8 +23,8 @@ internal sealed partial class MglruPolicy : LruPolicy
         _refsFlags = _v614 ? PageFlags.RefsFlags614 : PageFlags.RefsFlags61;
     }
 
-    /// <summary>Lists needed for <paramref name="lruvecs"/> lruvecs, plus the three private eviction lists.</summary>
-    public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 3;
+    /// <summary>Lists needed for <paramref name="lruvecs"/> lruvecs, plus the four private lists of eviction and shrink_folio_list.</summary>
+    public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 4;
 
     public static int IsolatedListIndex(int lruvecs) => lruvecs * ListsPerLruvec;
 
@@ -33,7 +33,7 @@ internal sealed partial class MglruPolicy : LruPolicy
 
     public int UnevictableListOf(Lruvec lruvec) => _frames.Sentinel(lruvec.Index * ListsPerLruvec + Lruvec.MaxNrGens * 2);
 
-    public Lruvec LruvecOf(int frame) => _m.Memcgs[PageFlags.Memcg(_frames.Flags[frame])].Lruvec;
+    public Lruvec LruvecOf(int frame) => _m.Memcgs[PageFlags.Memcg(_frames.Flags[frame])].Lruvecs[_frames.NodeOf(frame)];
 
     /// <summary>for_each_evictable_type: anon unless swappiness is 0; file unless swappiness is "max" (201).</summary>
     public static bool TypeEvictable(int type, int swappiness)

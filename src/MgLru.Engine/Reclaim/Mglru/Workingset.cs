@@ -42,7 +42,7 @@ internal sealed partial class MglruPolicy
         int shadowNode = ShadowEntry.Node(shadow);
         // Refaults into another memcg or node are ignored entirely.
         if (shadowMemcg != memcg.KernelId || shadowNode != node) return flags;
-        var l = memcg.Lruvec;
+        var l = memcg.Lruvecs[node];
         int type = PageFlags.Type(flags);
         ulong token = ShadowEntry.Token(shadow);
         long evictedSeq = (long)(token >> LruRefsWidth);

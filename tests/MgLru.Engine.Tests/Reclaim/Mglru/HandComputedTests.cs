@@ -91,7 +91,7 @@ public sealed class HandComputedTests
         var sim = Scenarios.Single(64, 4, new WorkloadSpec(WorkloadKind.Sequential), 0);
         sim.Run();
         var memcg = sim.Machine.Memcgs[1];
-        var l = memcg.Lruvec;
+        var l = memcg.Lruvecs[0];
         l.MaxSeq = l.MinSeq[0] + generationsLater; // only the distance matters to the test
         ulong shadow = sim.Policy.Eviction(0);
         uint flags = sim.Policy.Refault(shadow, memcg, 0, Engine.Memory.PageFlags.SwapBacked, inFault: true);
@@ -113,7 +113,7 @@ public sealed class HandComputedTests
         sim.Run();
         var memcg = sim.Machine.Memcgs[1];
         ulong shadow = sim.Policy.Eviction(0);
-        memcg.Lruvec.MinSeq[0] += minSeqAdvance;
+        memcg.Lruvecs[0].MinSeq[0] += minSeqAdvance;
         uint flags = sim.Policy.Refault(shadow, memcg, 0, Engine.Memory.PageFlags.SwapBacked, inFault: true);
         Assert.Equal(counted ? 1 : 0, memcg.Events[(int)VmEvent.WorkingsetRefaultAnon]);
         Assert.Equal(counted ? 1 : 0, memcg.Events[(int)VmEvent.WorkingsetRestoreAnon]);

@@ -26,7 +26,7 @@ public sealed class PidControllerTests
     public void Tier_index_is_3_while_no_tier_has_64_refaults(KernelRules rules)
     {
         var sim = Scenarios.Single(64, 32, new WorkloadSpec(WorkloadKind.Uniform), 0, rules);
-        var l = sim.Machine.Memcgs[1].Lruvec;
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
         for (int tier = 0; tier < 4; tier++)
         {
             l.Refaulted[tier] = 63;
@@ -39,7 +39,7 @@ public sealed class PidControllerTests
     public void Tier_index_drops_to_0_for_the_worked_example()
     {
         var sim = Scenarios.Single(64, 32, new WorkloadSpec(WorkloadKind.Uniform), 0);
-        var l = sim.Machine.Memcgs[1].Lruvec;
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
         l.Refaulted[0] = 100; l.Evicted[0] = 10_000;
         l.Refaulted[1] = 80; l.Evicted[1] = 2_000;
         Assert.Equal(0, sim.Policy.GetTierIdx(l, Lruvec.Anon));
@@ -49,7 +49,7 @@ public sealed class PidControllerTests
     public void Carry_over_halves_into_the_averages_and_clears_the_counters()
     {
         var sim = Scenarios.Single(64, 32, new WorkloadSpec(WorkloadKind.Uniform), 0);
-        var l = sim.Machine.Memcgs[1].Lruvec;
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
         l.AvgRefaulted[2] = 10; l.Refaulted[2] = 7;
         l.AvgTotal[2] = 100; l.Evicted[2] = 21; l.Protected[2] = 4;
         sim.Policy.ResetCtrlPos(l, Lruvec.Anon, carryover: true);
@@ -65,6 +65,6 @@ public sealed class PidControllerTests
     public void Extreme_swappiness_picks_the_type_outright(int swappiness, int expected)
     {
         var sim = Scenarios.Single(64, 32, new WorkloadSpec(WorkloadKind.Uniform), 0);
-        Assert.Equal(expected, sim.Policy.GetTypeToScan(sim.Machine.Memcgs[1].Lruvec, swappiness));
+        Assert.Equal(expected, sim.Policy.GetTypeToScan(sim.Machine.Memcgs[1].Lruvecs[0], swappiness));
     }
 }

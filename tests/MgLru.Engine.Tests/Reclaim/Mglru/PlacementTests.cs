@@ -29,7 +29,7 @@ public sealed class PlacementTests
     public void Placement_follows_lru_gen_folio_seq(uint flags, bool reclaiming, long seq)
     {
         var sim = Fresh();
-        Assert.Equal(seq, sim.Policy.FolioSeq(sim.Machine.Memcgs[1].Lruvec, flags, reclaiming));
+        Assert.Equal(seq, sim.Policy.FolioSeq(sim.Machine.Memcgs[1].Lruvecs[0], flags, reclaiming));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class PlacementTests
     public void Placement_follows_the_61_rules(uint flags, long seq)
     {
         var sim = Fresh(KernelRules.V6_1);
-        Assert.Equal(seq, sim.Policy.FolioSeq(sim.Machine.Memcgs[1].Lruvec, flags, false));
+        Assert.Equal(seq, sim.Policy.FolioSeq(sim.Machine.Memcgs[1].Lruvecs[0], flags, false));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PlacementTests
         var memcg = sim.Machine.Memcgs[1];
         uint flags = sim.Policy.Refault(shadow, memcg, 0, PageFlags.SwapBacked | sim.Policy.InFaultFlags, inFault: true);
         Assert.NotEqual(0u, flags & PageFlags.Workingset);
-        Assert.Equal(memcg.Lruvec.MaxSeq, sim.Policy.FolioSeq(memcg.Lruvec, flags, false));
+        Assert.Equal(memcg.Lruvecs[0].MaxSeq, sim.Policy.FolioSeq(memcg.Lruvecs[0], flags, false));
     }
 
     [Fact]
@@ -78,16 +78,16 @@ public sealed class PlacementTests
         var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(cgs, new RunOptions()));
         var policy = sim.Policy;
         var memcgs = sim.Machine.Memcgs;
-        Assert.All(memcgs, m => Assert.Equal(0, m.LruGen));
+        Assert.All(memcgs, m => Assert.Equal(0, m.Lruvecs[0].LruGen));
         Assert.Equal(0, policy.MemcgLruSeq);
-        policy.RotateMemcg(memcgs[1], MglruPolicy.MemcgLruYoung);
-        Assert.Equal(1, memcgs[1].LruGen);
-        policy.RotateMemcg(memcgs[2], MglruPolicy.MemcgLruTail);
-        Assert.Equal(0, memcgs[2].LruGen);
+        policy.RotateMemcg(memcgs[1].Lruvecs[0], MglruPolicy.MemcgLruYoung);
+        Assert.Equal(1, memcgs[1].Lruvecs[0].LruGen);
+        policy.RotateMemcg(memcgs[2].Lruvecs[0], MglruPolicy.MemcgLruTail);
+        Assert.Equal(0, memcgs[2].Lruvecs[0].LruGen);
         Assert.Equal(0, policy.MemcgLruSeq);
-        policy.RotateMemcg(memcgs[2], MglruPolicy.MemcgLruYoung);
+        policy.RotateMemcg(memcgs[2].Lruvecs[0], MglruPolicy.MemcgLruYoung);
         Assert.Equal(0, policy.MemcgLruSeq);
-        policy.RotateMemcg(memcgs[0], MglruPolicy.MemcgLruYoung); // the last one leaves the old generation
+        policy.RotateMemcg(memcgs[0].Lruvecs[0], MglruPolicy.MemcgLruYoung); // the last one leaves the old generation
         Assert.Equal(1, policy.MemcgLruSeq);
     }
 }

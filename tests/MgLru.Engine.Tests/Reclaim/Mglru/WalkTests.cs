@@ -29,7 +29,7 @@ public sealed class WalkTests
 
     private static uint Flags(Engine.Simulation.Simulation sim, int page) => sim.Machine.Frames.Flags[Pte.Frame(sim.Machine.PageTables.Ptes[page])];
 
-    private static long MaxSeq(Engine.Simulation.Simulation sim) => sim.Machine.Memcgs[1].Lruvec.MaxSeq;
+    private static long MaxSeq(Engine.Simulation.Simulation sim) => sim.Machine.Memcgs[1].Lruvecs[0].MaxSeq;
 
     [Fact]
     public void A_page_found_young_once_is_only_referenced_and_twice_is_promoted_with_workingset()
@@ -89,7 +89,7 @@ public sealed class WalkTests
         // the walk of seq 5 skips table 1: page 600 keeps its young bit and is not promoted.
         var again = Enumerable.Range(0, 100).Select(i => (uint)i).Append(600u).ToArray();
         var sim = Sim(Populate.Concat(again).Concat(again).ToArray());
-        var l = sim.Machine.Memcgs[1].Lruvec;
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
         sim.Step(1024);
         sim.WriteLruGen("+ 2 0 3 60 0");
         Assert.True(l.Filters[0]!.Test(0) && l.Filters[0]!.Test(1));

@@ -1,0 +1,153 @@
+using System.Linq;
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Tiering;
+
+/// <summary>Allocation across nodes, demotion on reclaim (invariant 29), the 2018 RFC's rules, and conservation of pages.</summary>
+public sealed class DemotionTests
+{
+    private const long Page = Scenarios.Page;
+
+    private static Engine.Simulation.Simulation Create(ReclaimPolicy policy, bool demotion, long dramBytes, long pmemBytes, DemotionMode mode = DemotionMode.Current,
+        bool check = true, long swapBytes = 1L << 28, params TaskSpec[] tasks)
+        => Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("a", tasks: tasks) }, new RunOptions
+        {
+            Policy = policy,
+            Nodes = new[] { new NodeSpec(0, MemoryKind.Dram, dramBytes), new NodeSpec(1, MemoryKind.Pmem, pmemBytes) },
+            Demotion = demotion,
+            DemotionMode = mode,
+            SwapBytes = swapBytes,
+            CheckInvariants = check,
+            TimeSliceAccesses = 512,
+        }));
+
+    private static TaskSpec Anon(long bytes, long accesses) => new("t", new WorkloadSpec(WorkloadKind.Zipf, 0.9), bytes, accesses);
+
+    [Fact]
+    public void Allocation_fills_the_local_node_down_to_its_low_watermark_then_falls_back_to_the_next_node()
+    {
+        // get_page_from_freelist: node 0 while free − 1 > low, then node 1 (its zonelist's next), no reclaim.
+        var sim = Create(ReclaimPolicy.Mglru, false, 4L << 20, 16L << 20, tasks: new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential), 8L << 20, 0));
+        sim.Run();
+        var nodes = sim.NodeResults();
+        long dramPages = nodes[0].CapacityPages - nodes[0].WatermarkLow - 1;
+        Assert.Equal(dramPages, nodes[0].ResidentPages);
+        Assert.Equal(2048 - dramPages, nodes[1].ResidentPages);
+        Assert.Equal(0, sim.Counter("a", VmEvent.PgScanKswapd) + sim.Counter("a", VmEvent.PgScanDirect));
+        // The populate pass touched each page once, where it was placed.
+        Assert.Equal(dramPages, nodes[0].Accesses);
+        Assert.Equal(2048 - dramPages, nodes[1].Accesses);
+        Assert.Equal((double)dramPages / 2048, nodes[0].AccessShare, 9);
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru)]
+    [InlineData(ReclaimPolicy.Classic)]
+    public void With_demotion_DRAM_folios_chosen_for_reclaim_move_to_PMEM_instead_of_swap(ReclaimPolicy policy)
+    {
+        // Invariant 29. 48 MiB of anon over 8 MiB DRAM + 32 MiB PMEM with swap: without demotion DRAM swaps
+        // its cold pages out; with it they migrate to PMEM, and pgsteal counts them: pgsteal = pswpout +
+        // pgdemote exactly (anon only, nothing else to steal).
+        var off = Create(policy, false, 8L << 20, 32L << 20, check: false, tasks: Anon(48L << 20, 150_000));
+        off.Run();
+        var on = Create(policy, true, 8L << 20, 32L << 20, check: false, tasks: Anon(48L << 20, 150_000));
+        on.Run();
+        var offNodes = off.NodeResults();
+        var onNodes = on.NodeResults();
+        Assert.Equal(0, offNodes.Sum(n => n.PgDemoteKswapd + n.PgDemoteDirect));
+        Assert.True(offNodes[0].PswpOut > 0);
+        long demoted = on.Counter("a", VmEvent.PgDemoteKswapd) + on.Counter("a", VmEvent.PgDemoteDirect);
+        Assert.True(demoted > 1000, $"demoted {demoted}");
+        Assert.Equal(demoted, onNodes[0].PgDemoteKswapd + onNodes[0].PgDemoteDirect);
+        Assert.Equal(0, onNodes[1].PgDemoteKswapd + onNodes[1].PgDemoteDirect); // the last tier has nowhere to demote to
+        Assert.True(onNodes[0].PswpOut < offNodes[0].PswpOut / 4, $"DRAM swapped {onNodes[0].PswpOut} with demotion, {offNodes[0].PswpOut} without");
+        long steal = on.Counter("a", VmEvent.PgStealKswapd) + on.Counter("a", VmEvent.PgStealDirect);
+        Assert.Equal(on.Counter("a", VmEvent.PswpOut) + demoted, steal);
+    }
+
+    [Fact]
+    public void A_demoted_folio_lands_on_the_target_lruvec_and_keeps_its_mapping()
+    {
+        // Small enough to check every invariant after each step (PTE ↔ frame ↔ lruvec node, per-node free counts).
+        var sim = Create(ReclaimPolicy.Mglru, true, 2L << 20, 8L << 20, tasks: Anon(12L << 20, 20_000));
+        sim.Run();
+        var nodes = sim.NodeResults();
+        Assert.True(nodes[0].PgDemoteKswapd + nodes[0].PgDemoteDirect > 0);
+        // Every PTE of the task maps a frame whose lruvec is that of the frame's node.
+        var m = sim.Machine;
+        var mm = m.Mms[0];
+        int onPmem = 0;
+        for (int v = mm.Base; v < mm.Base + mm.Pages; v++)
+        {
+            uint pte = m.PageTables.Ptes[v];
+            if (!Pte.IsPresent(pte)) continue;
+            int f = Pte.Frame(pte);
+            Assert.Equal(v, m.Frames.Rmap[f]);
+            if (m.Frames.NodeOf(f) == 1) onPmem++;
+        }
+        Assert.Equal(nodes[1].AnonPages, onPmem);
+    }
+
+    [Theory]
+    [InlineData(DemotionMode.Current, true)]
+    [InlineData(DemotionMode.Rfc2018, false)]
+    public void The_2018_RFC_never_demotes_page_cache(DemotionMode mode, bool fileDemoted)
+    {
+        // A file read through a descriptor, twice the machine: current kernels demote its pages from DRAM;
+        // the RFC only migrates anon and drops DRAM's page cache as reclaim always did.
+        var scan = new TaskSpec("f", new WorkloadSpec(WorkloadKind.Uniform, backend: MemoryBackend.FileRead), 24L << 20, 20_000);
+        var sim = Create(ReclaimPolicy.Mglru, true, 4L << 20, 8L << 20, mode, check: false, tasks: scan);
+        sim.Run();
+        long demoted = sim.Counter("a", VmEvent.PgDemoteKswapd) + sim.Counter("a", VmEvent.PgDemoteDirect);
+        Assert.Equal(fileDemoted, demoted > 0);
+    }
+
+    [Fact]
+    public void Under_the_RFC_DRAM_anon_is_demoted_and_PMEM_swaps()
+    {
+        var sim = Create(ReclaimPolicy.Mglru, true, 8L << 20, 16L << 20, DemotionMode.Rfc2018, check: false, tasks: Anon(40L << 20, 100_000));
+        sim.Run();
+        var nodes = sim.NodeResults();
+        Assert.True(nodes[0].PgDemoteKswapd + nodes[0].PgDemoteDirect > 0);
+        Assert.True(nodes[1].PswpOut > 0);
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru)]
+    [InlineData(ReclaimPolicy.Classic)]
+    public void No_page_is_lost_or_duplicated_while_pages_migrate_between_nodes(ReclaimPolicy policy)
+    {
+        // Conservation at every step: after the populate pass every page of the anon task is resident on
+        // some node or in swap, exactly once (rss + swap entries = pages), and the frames in use on both
+        // nodes are exactly the memcg's charge.
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf, 0.8), 6L << 20, 20_000);
+        var sim = Create(policy, true, 2L << 20, 3L << 20, tasks: task);
+        var mm = sim.Machine.Mms[0];
+        sim.Step(mm.Pages);
+        while (!sim.Finished)
+        {
+            sim.Step(1000);
+            Assert.Equal(mm.Pages, mm.Rss + mm.SwapEntries);
+            var nodes = sim.NodeResults();
+            Assert.Equal(sim.Machine.Memcgs[1].Usage, nodes.Sum(n => n.ResidentPages));
+        }
+        Assert.True(sim.Counter("a", VmEvent.PgDemoteKswapd) + sim.Counter("a", VmEvent.PgDemoteDirect) > 0);
+    }
+
+    [Fact]
+    public void Debugfs_shows_every_node_of_every_memcg()
+    {
+        var sim = Create(ReclaimPolicy.Mglru, true, 2L << 20, 4L << 20, tasks: Anon(8L << 20, 5_000));
+        sim.Run();
+        string text = sim.LruGenText();
+        Assert.Equal(4, text.Split('\n').Count(l => l.StartsWith(" node ")));
+        Assert.Contains(" node     1\n", text);
+        sim.WriteLruGen("+ 2 1 " + sim.Machine.Memcgs[1].Lruvecs[1].MaxSeq);
+        var ex = Assert.Throws<Engine.Debugfs.KernelWriteException>(() => sim.WriteLruGen("+ 2 2 3"));
+        Assert.Equal("EINVAL", ex.Errno);
+    }
+}
