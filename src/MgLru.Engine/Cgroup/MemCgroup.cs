@@ -60,6 +60,8 @@ internal sealed class MemCgroup
     /// <summary>Pages of this memcg in swap.</summary>
     public long SwapUsage;
 
+    public void SwapUsageDecrement() => SwapUsage--;
+
     public readonly long[] Events = new long[(int)VmEvent.Count];
 
     /// <summary>lru_gen_mm_list: the mms whose owner is this memcg, in the order they joined.</summary>

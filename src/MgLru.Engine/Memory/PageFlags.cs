@@ -29,6 +29,12 @@ internal static class PageFlags
     public const uint InUse = 1u << 15;
     /// <summary>Charged memory reclaim cannot take (page tables, slab, a program's pinned arrays): never on an LRU.</summary>
     public const uint Kernel = 1u << 16;
+    /// <summary>A NUMA hinting fault is armed: the scanner made the page's PTE PROT_NONE (kept per folio here).</summary>
+    public const uint NumaHint = 1u << 17;
+    /// <summary>PG_young: idle-page tracking cleared a young PTE and left the reference here for reclaim.</summary>
+    public const uint Young = 1u << 18;
+    /// <summary>MADV_FREE: an anon folio reclaim may discard while clean (!PG_swapbacked in the kernel; on the file LRU).</summary>
+    public const uint LazyFree = 1u << 19;
 
     public const int MemcgShift = 20;
     public const uint MemcgMask = 0xFFFu << MemcgShift;
@@ -42,6 +48,6 @@ internal static class PageFlags
     public static int Gen(uint flags) => (int)((flags & GenMask) >> GenShift) - 1;
     public static int Refs(uint flags) => (int)((flags & RefsMask) >> RefsShift);
     public static int Memcg(uint flags) => (int)(flags >> MemcgShift);
-    /// <summary>LRU type: 0 anon (swap-backed), 1 file.</summary>
-    public static int Type(uint flags) => (flags & SwapBacked) != 0 ? 0 : 1;
+    /// <summary>LRU type: 0 anon (swap-backed), 1 file (page cache, and lazy-free anon, which has no swap backing to write).</summary>
+    public static int Type(uint flags) => (flags & (SwapBacked | LazyFree)) == SwapBacked ? 0 : 1;
 }

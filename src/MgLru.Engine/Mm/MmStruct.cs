@@ -60,6 +60,10 @@ internal sealed class MmStruct
     /// <summary>Name of the task that owns the mm (for OOM reports).</summary>
     public string TaskName { get; set; } = "";
 
+    /// <summary>NUMA balancing: when the next scan of this mm is due (mm->numa_next_scan), and where it resumes.</summary>
+    public long NextNumaScanNs;
+    public int NumaScanOffset;
+
     /// <summary>Set once the task exited or was OOM-killed; its pages are gone.</summary>
     public bool Exited { get; set; }
 }

@@ -195,6 +195,18 @@ internal abstract class LruPolicy
     /// </summary>
     protected int FolioReferenced(int frame)
     {
+        // PG_young: a young PTE idle-page tracking cleared still counts once (folio_test_clear_young).
+        int young = 0;
+        if ((_frames.Flags[frame] & PageFlags.Young) != 0)
+        {
+            _frames.Flags[frame] &= ~PageFlags.Young;
+            young = 1;
+        }
+        return young + PteReferences(frame);
+    }
+
+    private int PteReferences(int frame)
+    {
         int slot = _frames.Rmap[frame];
         if (slot < 0) return 0;
         var ptes = _m.PageTables.Ptes;
@@ -280,12 +292,32 @@ internal abstract class LruPolicy
             }
             // Demotion comes before swap and writeback: any folio (the RFC: anon only; a clean lazy-free
             // page is not swap-backed and is freed instead).
-            if (demotePass && (!rfc || (flags & PageFlags.SwapBacked) != 0))
+            if (demotePass && (!rfc || PageFlags.Type(flags) == 0))
             {
                 _frames.AddHead(demote, f);
                 continue;
             }
-            if (PageFlags.Type(flags) == 1)
+            if ((flags & PageFlags.LazyFree) != 0)
+            {
+                // try_to_unmap_one of a lazy-free folio: stored to since MADV_FREE → swap-backed anon again
+                // (kept, activated); still clean → discarded: no swap, no shadow, the PTE simply cleared.
+                uint pte = slot >= 0 ? pt[slot] : 0;
+                if ((pte & Pte.Dirty) != 0 || (flags & PageFlags.Dirty) != 0)
+                {
+                    _frames.Flags[f] = flags & ~PageFlags.LazyFree;
+                    Activate(f, memcg);
+                    _frames.AddHead(keep, f);
+                    continue;
+                }
+                if (slot >= 0)
+                {
+                    pt[slot] = Pte.None;
+                    _m.Mms[_m.PageTables.MmOf(slot)].Rss--;
+                }
+                memcg.Count(VmEvent.PgLazyFreed);
+                _m.Nodes[_frames.NodeOf(f)].Count(VmEvent.PgLazyFreed);
+            }
+            else if (PageFlags.Type(flags) == 1)
             {
                 // try_to_unmap moves dirty PTE state to the folio; reclaim never writes file pages itself:
                 // a dirty one is marked PG_reclaim and kept (unmapped) for the flushers.

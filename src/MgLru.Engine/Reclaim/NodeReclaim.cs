@@ -121,6 +121,9 @@ internal sealed class NodeReclaim
         foreach (var memcg in _m.Memcgs) _policy.AfterReclaim(memcg, sc);
     }
 
+    /// <summary>Direct reclaim of one node, as an allocation bound to it (__GFP_THISNODE) does.</summary>
+    public long DirectReclaimNode(int node) => TryToFreePages(new[] { node });
+
     /// <summary>try_to_free_pages: global direct reclaim of SWAP_CLUSTER_MAX pages over the zonelist's nodes.</summary>
     private long TryToFreePages(int[] zonelist)
     {

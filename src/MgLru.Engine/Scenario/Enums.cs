@@ -81,6 +81,12 @@ public enum VmaFlags
     NoReuse = 8,
     /// <summary>VM_PFNMAP|VM_IO (device memory): no struct pages on any LRU; walks skip it.</summary>
     PfnMap = 16,
+    /// <summary>
+    /// MADV_FREE once the populate pass is done (an allocator returning freed buffers): clean pages become
+    /// lazy-free, on the file LRU, and reclaim discards them without swap; a store re-dirties a page and
+    /// makes it normal anon again. Anonymous mappings only.
+    /// </summary>
+    LazyFree = 32,
 }
 
 /// <summary>How reclaim demotes: the current kernel's rules, or the 2018 PMEM RFC's.</summary>

@@ -79,6 +79,9 @@ public sealed class RunOptions
     /// <summary>How often the NUMA scanner (task_numa_work) marks a task's slow-tier pages for hint faults, or the daemon runs, in simulated ms.</summary>
     public int PromotionScanPeriodMs { get; init; } = 1000;
 
+    /// <summary>Record a timeline row per node every this many simulated ms (0: no timeline).</summary>
+    public int TimelineIntervalMs { get; init; }
+
     /// <summary>Node ids in the order given, or the single default node.</summary>
     public int NodeCount => Nodes?.Count ?? 1;
 
@@ -122,6 +125,7 @@ public sealed class RunOptions
             }
         }
         if (NodeCount > 1 && Policy == ReclaimPolicy.Lru) throw new ArgumentException("The exact LRU is a single-list reference without NUMA nodes; use Mglru or Classic with several nodes.", nameof(Policy));
+        if (TimelineIntervalMs < 0) throw new ArgumentOutOfRangeException(nameof(TimelineIntervalMs), TimelineIntervalMs, "The timeline interval cannot be negative (0 turns it off).");
         if (HotThresholdMs <= 0) throw new ArgumentOutOfRangeException(nameof(HotThresholdMs), HotThresholdMs, "The hot threshold must be positive.");
         if (PromoteRateLimitMBps <= 0) throw new ArgumentOutOfRangeException(nameof(PromoteRateLimitMBps), PromoteRateLimitMBps, "The promotion rate limit must be positive.");
         if (PromotionScanPeriodMs <= 0) throw new ArgumentOutOfRangeException(nameof(PromotionScanPeriodMs), PromotionScanPeriodMs, "The scan period must be positive.");

@@ -30,6 +30,8 @@ public sealed class TaskSpec
         if (accesses < 0) throw new ArgumentOutOfRangeException(nameof(accesses), accesses, "Accesses cannot be negative.");
         Name = name;
         Workload = workload ?? throw new ArgumentNullException(nameof(workload));
+        if ((vmaFlags & VmaFlags.LazyFree) != 0 && workload.Backend != MemoryBackend.Anon)
+            throw new ArgumentException("MADV_FREE (LazyFree) applies to anonymous memory only.", nameof(vmaFlags));
         RssBytes = rssBytes;
         Accesses = accesses;
     }

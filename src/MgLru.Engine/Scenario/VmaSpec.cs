@@ -15,6 +15,7 @@ public sealed class VmaSpec
         if (bytes < Units.PageSize) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "A mapping needs at least one page (4096 bytes).");
         if (file != null && string.IsNullOrWhiteSpace(file)) throw new ArgumentException("A file needs a name.", nameof(file));
         if (file != null && backend == MemoryBackend.Anon) throw new ArgumentException("An anonymous mapping has no file.", nameof(file));
+        if ((flags & VmaFlags.LazyFree) != 0 && backend != MemoryBackend.Anon) throw new ArgumentException("MADV_FREE (LazyFree) applies to anonymous memory only.", nameof(flags));
         if (writeFraction is double w && !(w >= 0 && w <= 1))
             throw new ArgumentOutOfRangeException(nameof(writeFraction), writeFraction, "Write fraction must be in [0, 1].");
         Backend = backend;

@@ -92,8 +92,19 @@ internal sealed class Machine
     /// <summary>Reclaim CPU time (direct and kswapd) by category, nanoseconds.</summary>
     public readonly long[] ReclaimNsByCategory = new long[(int)CostCategory.Count];
 
+    /// <summary>True while the promotion daemon runs (another process): its CPU goes to <see cref="DaemonNs"/>.</summary>
+    public bool InDaemon;
+
+    /// <summary>Simulated CPU time of the user-space promotion daemon, nanoseconds.</summary>
+    public long DaemonNs;
+
     public void SpendReclaim(long ns, CostCategory category)
     {
+        if (InDaemon)
+        {
+            DaemonNs += ns;
+            return;
+        }
         ReclaimNsByCategory[(int)category] += ns;
         if (InKswapd)
         {

@@ -40,6 +40,15 @@ public sealed class Simulation
     private readonly bool _tiered;
     /// <summary>Latency of a load / store on each node above the fastest node's (which AccessNs covers).</summary>
     private readonly long[] _extraReadNs = { 0 }, _extraWriteNs = { 0 };
+    private readonly Tiering.Promotion? _promotion;
+    /// <summary>NUMA balancing arms hint faults: a hit must look at its frame's flags.</summary>
+    private readonly bool _hinting;
+    /// <summary>The mm whose slice is running (the hint fault's faulting task).</summary>
+    private MmStruct? _runningMm;
+    private readonly List<TimelineRow> _timeline = new();
+    private long _nextSampleNs;
+    /// <summary>Each node's counters at the last timeline sample: accesses, demotions, promotions, hint faults, swap-outs.</summary>
+    private long[][]? _sampled;
     private long _accessesDone;
     private int _nextTask;
 
@@ -66,6 +75,8 @@ public sealed class Simulation
         public long MoveAtAccess { get; }
         /// <summary>Share of scheduler turns taken; the others are slept through.</summary>
         public double RunFraction { get; }
+        /// <summary>Access count at which MADV_FREE is applied to the mm's LazyFree VMAs (end of the populate pass), or -1.</summary>
+        public long LazyFreeAt = -1;
         /// <summary>Draws whether an access to a further VMA stores (each VMA has its own write fraction).</summary>
         public Xoshiro256StarStar WriteRandom;
         /// <summary>Scheduler turns offered so far (for the deterministic duty cycle).</summary>
@@ -144,6 +155,7 @@ public sealed class Simulation
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
         _m = new Machine(options, frames, pageTables, pageCache, swap, nodes);
         _tiered = nrNodes > 1;
+        _nextSampleNs = options.TimelineIntervalMs * 1_000_000L;
         if (_tiered)
         {
             int fastestRead = int.MaxValue, fastestWrite = int.MaxValue;
@@ -180,6 +192,11 @@ public sealed class Simulation
         _node = new NodeReclaim(_m, _policy, _reclaim);
         _m.Flusher = new Flusher(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
+        if (_tiered && options.Promotion != PromotionMode.None)
+        {
+            _promotion = new Tiering.Promotion(_m, _policy, _node);
+            _hinting = options.Promotion == PromotionMode.NumaBalancing;
+        }
 
         _m.Memcgs.Add(new MemCgroup(0, 1, "/", long.MaxValue, null, Lruvecs(0, nrNodes)));
         _mglru?.OnlineMemcg(_m.Memcgs[0]);
@@ -235,8 +252,10 @@ public sealed class Simulation
                 memcg.MmList.Add(mm); // lru_gen_add_mm
                 ulong seed = rng.NextUInt64();
                 var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, seed);
+                bool lazyFree = false;
+                foreach (var vma in mm.Vmas) lazyFree |= (vma.Flags & VmaFlags.LazyFree) != 0;
                 _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction)
-                    { WriteRandom = new Xoshiro256StarStar(seed ^ WriteSeedSalt) });
+                    { WriteRandom = new Xoshiro256StarStar(seed ^ WriteSeedSalt), LazyFreeAt = lazyFree ? generator.PopulateAccesses : -1 });
                 _totalAccesses += generator.Total;
                 basePage += PageTables.AlignUp(t.Pages);
             }
@@ -321,6 +340,13 @@ public sealed class Simulation
             var task = NextRunnableTask();
             // context_switch → lru_gen_use_mm: the mm may have touched memory on every node.
             task.Mm.NodeBitmap = ulong.MaxValue;
+            _runningMm = task.Mm;
+            if (_m.Options.TimelineIntervalMs > 0 && _m.NowNs >= _nextSampleNs) SampleTimeline();
+            if (_promotion != null)
+            {
+                _promotion.OnTurn(task.Mm);
+                if (_m.KswapdPending) _node.RunPendingKswapds();
+            }
             long budget = Math.Min(slice, accesses - done);
             if (task.MoveTo != null)
             {
@@ -333,7 +359,14 @@ public sealed class Simulation
                 }
                 else budget = Math.Min(budget, untilMove);
             }
+            // Stop the slice where the populate pass ends: the buffers are freed (MADV_FREE) right there.
+            if (task.LazyFreeAt > task.Generator.Issued) budget = Math.Min(budget, task.LazyFreeAt - task.Generator.Issued);
             done += RunSlice(task, budget);
+            if (task.LazyFreeAt >= 0 && task.Generator.Issued >= task.LazyFreeAt && !task.Mm.Exited)
+            {
+                MadviseFree(task);
+                task.LazyFreeAt = -1;
+            }
             _m.Flusher!.Tick();
             if (progress != null)
             {
@@ -386,6 +419,43 @@ public sealed class Simulation
         if (fallback == null) throw new InvalidOperationException("No runnable task.");
         _nextTask = (fallbackIndex + 1) % _tasks.Count;
         return fallback;
+    }
+
+    /// <summary>
+    /// madvise(MADV_FREE) over the task's LazyFree VMAs (madvise_free_pte_range, folio_mark_lazyfree): PTEs
+    /// become clean and old, swapped-out pages are dropped with their swap entries, and each anon folio
+    /// goes to the file LRU as lazy-free (lru_lazyfree: not active, not referenced).
+    /// </summary>
+    private void MadviseFree(TaskRuntime task)
+    {
+        var mm = task.Mm;
+        var ptes = _m.PageTables.Ptes;
+        foreach (var vma in mm.Vmas)
+        {
+            if ((vma.Flags & VmaFlags.LazyFree) == 0 || !vma.IsAnon) continue;
+            for (int v = vma.Start; v < vma.End; v++)
+            {
+                uint pte = ptes[v];
+                if (Pte.IsSwap(pte))
+                {
+                    int slot = Pte.Slot(pte);
+                    _policy.ShadowOwner(_m.Swap!.Shadow(slot))?.SwapUsageDecrement();
+                    _m.Swap.Free(slot);
+                    ptes[v] = Pte.None;
+                    mm.SwapEntries--;
+                    continue;
+                }
+                if (!Pte.IsPresent(pte)) continue;
+                ptes[v] = pte & ~(Pte.Young | Pte.Dirty);
+                int f = Pte.Frame(pte);
+                uint flags = _m.Frames.Flags[f];
+                if ((flags & (PageFlags.SwapBacked | PageFlags.LazyFree | PageFlags.Unevictable | PageFlags.Lru)) != (PageFlags.SwapBacked | PageFlags.Lru)) continue;
+                _policy.RemoveFolio(f);
+                _m.Frames.Flags[f] = (_m.Frames.Flags[f] & ~(PageFlags.Active | PageFlags.Referenced | PageFlags.Dirty)) | PageFlags.LazyFree;
+                _policy.AddNewFolio(f);
+            }
+        }
+        if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
     }
 
     /// <summary>Salt that separates a task's store draws from its access stream (both come from one seed).</summary>
@@ -477,21 +547,26 @@ public sealed class Simulation
         _m.NowNs += _m.Costs.AccessNs;
         // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
         _exactLru?.Touch(Pte.Frame(pte));
-        if (_tiered) TierAccess(Pte.Frame(pte), write);
+        if (_tiered) TierAccess(Pte.Frame(pte), write, viaPte: true);
     }
 
     /// <summary>An access served by the node holding <paramref name="frame"/>: its extra latency, counted on the node.</summary>
-    private void TierAccess(int frame, bool write)
+    private void TierAccess(int frame, bool write, bool viaPte)
     {
         int node = _m.Frames.NodeOf(frame);
         _m.NowNs += write ? _extraWriteNs[node] : _extraReadNs[node];
         _m.Nodes[node].Events[(int)VmEvent.Accesses]++;
+        if (viaPte && _hinting && (_m.Frames.Flags[frame] & PageFlags.NumaHint) != 0)
+        {
+            _promotion!.HintFault(_runningMm!, frame);
+            if (_m.KswapdPending) _node.RunPendingKswapds();
+        }
     }
 
     /// <summary>After a fault or a page-cache miss: the access is served from the new page's node; kswapds woken inside reclaim run now.</summary>
     private void AfterSlowPath(uint entry, bool write)
     {
-        if (_tiered && (entry & Pte.Present) != 0) TierAccess(Pte.Frame(entry), write);
+        if (_tiered && (entry & Pte.Present) != 0) TierAccess(Pte.Frame(entry), write, viaPte: false);
         if (_m.KswapdPending) _node.RunPendingKswapds();
     }
 
@@ -505,7 +580,7 @@ public sealed class Simulation
             int f = Pte.Frame(entry);
             if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
             _policy.MarkAccessed(f);
-            if (_tiered) TierAccess(f, write);
+            if (_tiered) TierAccess(f, write, viaPte: false);
             return true;
         }
         task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
@@ -852,6 +927,81 @@ public sealed class Simulation
 
     /// <summary>memory.stat text: "key value" lines.</summary>
     public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));
+
+    private static readonly VmEvent[] TimelineEvents = { VmEvent.Accesses, VmEvent.PgDemoteKswapd, VmEvent.PgDemoteDirect, VmEvent.PgDemoteProactive, VmEvent.PgPromoteSuccess, VmEvent.NumaHintFaults, VmEvent.PswpOut };
+
+    /// <summary>Closes the current interval: one row per node, and the counters' snapshot for the next.</summary>
+    private void SampleTimeline()
+    {
+        _timeline.AddRange(TimelineRows(_timeline.Count / _m.Nodes.Length, record: true));
+        long interval = _m.Options.TimelineIntervalMs * 1_000_000L;
+        while (_nextSampleNs <= _m.NowNs) _nextSampleNs += interval;
+    }
+
+    private List<TimelineRow> TimelineRows(int interval, bool record)
+    {
+        var frames = _m.Frames;
+        _sampled ??= new long[_m.Nodes.Length][];
+        var delta = new long[_m.Nodes.Length][];
+        long allAccesses = 0;
+        foreach (var node in _m.Nodes)
+        {
+            var last = _sampled[node.Id] ?? new long[TimelineEvents.Length];
+            var now = new long[TimelineEvents.Length];
+            delta[node.Id] = new long[TimelineEvents.Length];
+            for (int i = 0; i < TimelineEvents.Length; i++)
+            {
+                now[i] = TimelineEvents[i] == VmEvent.Accesses && !_tiered ? _accessesDone : node.Events[(int)TimelineEvents[i]];
+                delta[node.Id][i] = now[i] - last[i];
+            }
+            if (record) _sampled[node.Id] = now;
+            allAccesses += delta[node.Id][0];
+        }
+        var rows = new List<TimelineRow>();
+        foreach (var node in _m.Nodes)
+        {
+            long anon = 0, file = 0, used = 0;
+            for (int f = frames.NodeFirstFrame(node.Id), end = f + frames.NodeFrames(node.Id); f < end; f++)
+            {
+                uint flags = frames.Flags[f];
+                if ((flags & PageFlags.InUse) == 0) continue;
+                used++;
+                if ((flags & PageFlags.Kernel) != 0) continue;
+                if (PageFlags.Type(flags) == Lruvec.Anon) anon++;
+                else file++;
+            }
+            var d = delta[node.Id];
+            rows.Add(new TimelineRow
+            {
+                Interval = interval,
+                TimeMs = NowMs,
+                Node = node.Id,
+                Kind = node.Spec.Kind.ToString(),
+                ResidentPages = used,
+                AnonPages = anon,
+                FilePages = file,
+                FreePages = frames.NodeFreeFrames(node.Id),
+                Accesses = d[0],
+                AccessShare = allAccesses == 0 ? 0 : (double)d[0] / allAccesses,
+                PgDemote = d[1] + d[2] + d[3],
+                PgPromoteSuccess = d[4],
+                NumaHintFaults = d[5],
+                PswpOut = d[6],
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The timeline (RunOptions.TimelineIntervalMs): one row per node per interval of simulated time, and
+    /// a last row per node for the interval in progress.
+    /// </summary>
+    public IReadOnlyList<TimelineRow> Timeline()
+    {
+        var rows = new List<TimelineRow>(_timeline);
+        if (_m.Options.TimelineIntervalMs > 0) rows.AddRange(TimelineRows(_timeline.Count / _m.Nodes.Length, record: false));
+        return rows;
+    }
 
     /// <summary>One row per NUMA node: tier facts, what it holds, the accesses it served, its migration counters.</summary>
     public IReadOnlyList<NodeResult> NodeResults()

@@ -41,11 +41,11 @@ internal sealed class Migration
     /// allocated on another node: returns the target, which the caller puts on its LRU. Access-state flags
     /// that migration keeps (dirty, referenced, workingset) go along; the new folio is not active.
     /// </summary>
-    public int MoveFolio(int f, int target)
+    public int MoveFolio(int f, int target, bool reclaim = true)
     {
         var frames = _m.Frames;
         uint flags = frames.Flags[f];
-        const uint kept = PageFlags.SwapBacked | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Workingset | PageFlags.MemcgMask;
+        const uint kept = PageFlags.SwapBacked | PageFlags.LazyFree | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Workingset | PageFlags.Young | PageFlags.MemcgMask;
         frames.Flags[target] = PageFlags.InUse | (flags & kept);
         int slot = frames.Rmap[f];
         frames.Rmap[target] = slot;
@@ -67,7 +67,9 @@ internal sealed class Migration
             }
         }
         frames.Free(f);
-        _m.SpendReclaim(_m.Costs.MigratePageNs, CostCategory.Migrate);
+        // Demotion is reclaim's work; a promotion is paid by the faulting task (or the daemon).
+        if (reclaim || _m.InDaemon) _m.SpendReclaim(_m.Costs.MigratePageNs, CostCategory.Migrate);
+        else _m.Spend(_m.Costs.MigratePageNs);
         return target;
     }
 }

@@ -75,6 +75,9 @@ internal sealed class AccessGenerator
     }
 
     public long Total => _total;
+
+    /// <summary>Accesses of the populate pass (the first ones issued).</summary>
+    public long PopulateAccesses => _spec.Kind == WorkloadKind.Trace ? 0 : _populate;
     public long Issued => _issued;
     public bool Done => _issued >= _total;
 

@@ -151,3 +151,52 @@ public sealed class DemotionTests
         Assert.Equal("EINVAL", ex.Errno);
     }
 }
+
+/// <summary>MADV_FREE (reference §2.1 type rules): clean lazy-free pages are discarded by reclaim, re-dirtied ones become anon again.</summary>
+public sealed class LazyFreeTests
+{
+    private const long Page = Scenarios.Page;
+
+    private static Engine.Simulation.Simulation Create(ReclaimPolicy policy, long swapBytes, RunOptions? extra = null)
+    {
+        // "buf" stores to its 32 pages (populate) and frees them with MADV_FREE; its thread "user" then
+        // stores to pages 0..7 again.
+        var buf = new TaskSpec("buf", new WorkloadSpec(WorkloadKind.Sequential), 32 * Page, 0, vmaFlags: VmaFlags.LazyFree);
+        var user = new TaskSpec("user", new WorkloadSpec(WorkloadKind.Sequential, populate: false), 32 * Page, 8, shareMmWith: "buf");
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("a", tasks: new[] { buf, user }) }, new RunOptions
+        {
+            Policy = policy,
+            SwapBytes = swapBytes,
+            CheckInvariants = true,
+            TimeSliceAccesses = 64,
+        }));
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru, 0)]
+    [InlineData(ReclaimPolicy.Mglru, 1 << 24)]
+    [InlineData(ReclaimPolicy.Classic, 0)]
+    [InlineData(ReclaimPolicy.Classic, 1 << 24)]
+    public void Reclaim_discards_clean_lazy_free_pages_and_keeps_redirtied_ones(ReclaimPolicy policy, long swapBytes)
+    {
+        var sim = Create(policy, swapBytes);
+        sim.Run();
+        var mm = sim.Machine.Mms[0];
+        // After MADV_FREE all 32 are lazy-free (file LRU); the 8 stores dirtied their PTEs again.
+        Assert.Equal(32, sim.MemoryStat("a").Single(e => e.Key == "file").Value / Page);
+        // memory.reclaim of 24 pages: exactly the clean ones go, without swap, with or without a swap device.
+        sim.WriteMemoryReclaim("a", (24 * Page).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(24, sim.Counter("a", VmEvent.PgLazyFreed));
+        Assert.Equal(0, sim.Counter("a", VmEvent.PswpOut));
+        Assert.Equal(8, mm.Rss);
+        Assert.Equal(0, mm.SwapEntries);
+        for (int i = 0; i < 32; i++)
+            Assert.Equal(i < 8, Pte.IsPresent(sim.Machine.PageTables.Ptes[mm.Base + i]));
+        if (swapBytes == 0) return;
+        // The re-dirtied eight were made swap-backed anon again: reclaiming them swaps them out.
+        sim.WriteMemoryReclaim("a", (8 * Page).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(8, sim.Counter("a", VmEvent.PswpOut));
+        Assert.Equal(24, sim.Counter("a", VmEvent.PgLazyFreed));
+        Assert.Equal(8, mm.SwapEntries);
+    }
+}

@@ -1,0 +1,29 @@
+namespace MgLru.Engine.Stats;
+
+/// <summary>
+/// One node in one interval of simulated time: what it held at the end of the interval and what
+/// happened during it (accesses served, demotions, promotions, swap-outs). Flat scalars.
+/// </summary>
+public sealed class TimelineRow
+{
+    /// <summary>0, 1, 2, ...; the last row of a run may cover a shorter interval.</summary>
+    public int Interval { get; init; }
+    /// <summary>Simulated time at the end of the interval.</summary>
+    public double TimeMs { get; init; }
+    public int Node { get; init; }
+    public string Kind { get; init; } = "";
+    public long ResidentPages { get; init; }
+    public long AnonPages { get; init; }
+    public long FilePages { get; init; }
+    public long FreePages { get; init; }
+    /// <summary>Accesses this node served during the interval.</summary>
+    public long Accesses { get; init; }
+    /// <summary>This node's share of the interval's accesses.</summary>
+    public double AccessShare { get; init; }
+    /// <summary>Pages demoted from this node during the interval (kswapd, direct and proactive).</summary>
+    public long PgDemote { get; init; }
+    /// <summary>Pages promoted to this node during the interval.</summary>
+    public long PgPromoteSuccess { get; init; }
+    public long NumaHintFaults { get; init; }
+    public long PswpOut { get; init; }
+}
