@@ -13,6 +13,9 @@
     CmdletsToExport      = @(
         'New-MemCgroup'
         'New-MemoryMapping'
+        'New-NumaNode'
+        'Get-NumaNodeStat'
+        'Get-ReclaimTimeline'
         'Add-Task'
         'Invoke-Reclaim'
         'Start-ReclaimSimulation'

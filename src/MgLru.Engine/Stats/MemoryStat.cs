@@ -68,6 +68,13 @@ internal static class MemoryStat
         Add("pgrefill", E(VmEvent.PgRefill));
         Add("pgactivate", E(VmEvent.PgActivate));
         Add("pgdeactivate", E(VmEvent.PgDeactivate));
+        Add("pglazyfreed", E(VmEvent.PgLazyFreed));
+        Add("numa_hint_faults", E(VmEvent.NumaHintFaults));
+        Add("pgpromote_success", E(VmEvent.PgPromoteSuccess));
+        Add("pgdemote_kswapd", E(VmEvent.PgDemoteKswapd));
+        Add("pgdemote_direct", E(VmEvent.PgDemoteDirect));
+        Add("pgdemote_khugepaged", 0);
+        Add("pgdemote_proactive", E(VmEvent.PgDemoteProactive));
         return list;
     }
 

@@ -46,6 +46,16 @@ public sealed class ReclaimResult
     public long WorkingsetRestoreAnon { get; init; }
     public long WorkingsetRestoreFile { get; init; }
     public long OomKill { get; init; }
+    /// <summary>memory.stat pgdemote_kswapd / pgdemote_direct / pgdemote_proactive: pages reclaim migrated to a lower tier.</summary>
+    public long PgDemoteKswapd { get; init; }
+    public long PgDemoteDirect { get; init; }
+    public long PgDemoteProactive { get; init; }
+    /// <summary>memory.stat pgpromote_success: slow-tier pages promoted to the top tier.</summary>
+    public long PgPromoteSuccess { get; init; }
+    /// <summary>numa_hint_faults taken by the memcg's pages.</summary>
+    public long NumaHintFaults { get; init; }
+    /// <summary>pglazyfreed: clean MADV_FREE pages reclaim discarded.</summary>
+    public long PgLazyFreed { get; init; }
     /// <summary>Misses per access, first touches included (page faults, plus read()/write() calls that missed the page cache): a cache simulator's miss ratio.</summary>
     public double MissRatio { get; init; }
     /// <summary>Major faults per access.</summary>
@@ -64,6 +74,8 @@ public sealed class ReclaimResult
     public double ReclaimCpuMs { get; init; }
     /// <summary>Simulated CPU time of kswapd (all memcgs), milliseconds.</summary>
     public double KswapdCpuMs { get; init; }
+    /// <summary>CPU of the RFC's user-space promotion daemon (another process), ms.</summary>
+    public double PromotionDaemonCpuMs { get; init; }
     /// <summary>memory.events low: global reclaim had to reclaim below memory.low.</summary>
     public long MemoryLowEvents { get; init; }
     /// <summary>Accesses of this memcg's tasks per simulated second: the workload's throughput.</summary>

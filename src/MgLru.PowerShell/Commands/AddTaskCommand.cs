@@ -94,6 +94,13 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateNotNull]
     public VmaSpec[]? Mapping { get; set; }
 
+    /// <summary>The NUMA node the task runs on (its CPUs): allocations try this node first, then the others by distance. Default: the first node with CPUs.</summary>
+    [Parameter]
+    [ValidateRange(0, 7)]
+    public int Node { get; set; }
+
+    private int? NodeOrDefault => MyInvocation.BoundParameters.ContainsKey(nameof(Node)) ? Node : null;
+
     /// <summary>Worker threads of the Memcached profile: tasks sharing one mm and one key popularity.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -140,7 +147,7 @@ public sealed class AddTaskCommand : PSCmdlet
                 throw new ArgumentException("-File needs -Backend FileRead, FileMmap or FilePrivate.", nameof(File));
             if (Mapping != null && ShareMmWith != null)
                 throw new ArgumentException("A thread (-ShareMmWith) uses its leader's mappings; leave out -Mapping.", nameof(Mapping));
-            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
         }
         catch (ArgumentException e)
         {
@@ -168,8 +175,8 @@ public sealed class AddTaskCommand : PSCmdlet
             long accesses = i == 0 ? Accesses - each * (Threads - 1) : each;
             var workload = new WorkloadSpec(WorkloadKind.Zipf, Alpha, populate: i == 0 && !NoPopulate, writeFraction: writes);
             tasks.Add(i == 0
-                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction, mappings: Mapping)
-                : new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, shareMmWith: Name, runFraction: RunFraction, sharedRanking: true));
+                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction, mappings: Mapping, node: NodeOrDefault)
+                : new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, shareMmWith: Name, runFraction: RunFraction, sharedRanking: true, node: NodeOrDefault));
         }
         // All or nothing: a name clash on the third thread must not leave two of them behind.
         InputObject.AddTasks(tasks);
@@ -182,6 +189,6 @@ public sealed class AddTaskCommand : PSCmdlet
         if (backend == MemoryBackend.Anon) throw new ArgumentException("The Fio profile does file I/O; -Backend must be FileRead (read/write) or FileMmap (ioengine=mmap).", nameof(Backend));
         var kind = MyInvocation.BoundParameters.ContainsKey(nameof(Alpha)) ? WorkloadKind.Zipf : WorkloadKind.Uniform;
         var workload = new WorkloadSpec(kind, Alpha, populate: !NoPopulate, writeFraction: writeFraction ?? 0, backend: backend);
-        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping));
+        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
     }
 }

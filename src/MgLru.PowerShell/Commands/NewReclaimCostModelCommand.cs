@@ -44,6 +44,10 @@ public sealed class NewReclaimCostModelCommand : PSCmdlet
     [Parameter] [ValidateRange(0, 100_000_000)] public int BloomTestNs { get; set; } = Defaults.BloomTestNs;
     /// <summary>Freeing a reclaimed page.</summary>
     [Parameter] [ValidateRange(0, 100_000_000)] public int FreePageNs { get; set; } = Defaults.FreePageNs;
+    /// <summary>Migrating one page between NUMA nodes (demotion, promotion).</summary>
+    [Parameter] [ValidateRange(0, 100_000_000)] public int MigratePageNs { get; set; } = Defaults.MigratePageNs;
+    /// <summary>A NUMA hinting fault, before any migration.</summary>
+    [Parameter] [ValidateRange(0, 100_000_000)] public int NumaHintFaultNs { get; set; } = Defaults.NumaHintFaultNs;
 
     protected override void EndProcessing() => WriteObject(new CostModel
     {
@@ -62,5 +66,7 @@ public sealed class NewReclaimCostModelCommand : PSCmdlet
         PmdVisitNs = PmdVisitNs,
         BloomTestNs = BloomTestNs,
         FreePageNs = FreePageNs,
+        MigratePageNs = MigratePageNs,
+        NumaHintFaultNs = NumaHintFaultNs,
     });
 }

@@ -81,6 +81,48 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateNotNull]
     public CostModel CostModel { get; set; } = CostModel.Default;
 
+    /// <summary>The NUMA nodes from New-NumaNode, ids 0, 1, ... in order; default: one DRAM node (see -Memory).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public NodeSpec[]? Node { get; set; }
+
+    /// <summary>node_distance by node id (the SLIT): one row per node; default 10 to itself, 20 to any other.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public int[][]? NodeDistance { get; set; }
+
+    /// <summary>/sys/kernel/mm/numa/demotion_enabled: reclaim migrates folios to the next lower tier before swapping them.</summary>
+    [Parameter]
+    public SwitchParameter Demotion { get; set; }
+
+    /// <summary>Current (anon and file are demoted) or Rfc2018 (only DRAM anon; lazy-free pages are freed, PMEM swaps).</summary>
+    [Parameter]
+    public DemotionMode DemotionMode { get; set; } = DemotionMode.Current;
+
+    /// <summary>None, NumaBalancing (kernel.numa_balancing = 2) or Daemon (the 2018 RFC's user-space promoter).</summary>
+    [Parameter]
+    public PromotionMode Promotion { get; set; } = PromotionMode.None;
+
+    /// <summary>kernel.numa_balancing_hot_threshold_ms.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int HotThresholdMs { get; set; } = 1000;
+
+    /// <summary>kernel.numa_balancing_promote_rate_limit_MBps, or the daemon's rate.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int PromoteRateLimitMBps { get; set; } = 65536;
+
+    /// <summary>How often each mm's NUMA scan runs (NumaBalancing) or the daemon runs, in simulated ms.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int PromotionScanPeriodMs { get; set; } = 1000;
+
+    /// <summary>Record a per-node timeline row every this many simulated ms (Get-ReclaimTimeline); 0: none.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int TimelineIntervalMs { get; set; }
+
     /// <summary>Seed of every random choice; the same seed gives identical results; several values sweep.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -147,6 +189,15 @@ public abstract class ScenarioCommandBase : PSCmdlet
                                 SwapDevice = SwapDevice,
                                 MinTtlMs = MinTtl,
                                 Seed = (ulong)seed,
+                                Nodes = Node,
+                                NodeDistances = NodeDistance,
+                                Demotion = Demotion,
+                                DemotionMode = DemotionMode,
+                                Promotion = Promotion,
+                                HotThresholdMs = HotThresholdMs,
+                                PromoteRateLimitMBps = PromoteRateLimitMBps,
+                                PromotionScanPeriodMs = PromotionScanPeriodMs,
+                                TimelineIntervalMs = TimelineIntervalMs,
                             };
                             scenarios.Add(new ScenarioSpec(specs, options));
                         }
