@@ -407,8 +407,11 @@ internal abstract class LruPolicy
                 _frames.Unlink(f);
                 _migration.MoveFolio(f, target);
                 AddNewFolio(target);
+                var typeEvent = PageFlags.Type(flags) == 0 ? VmEvent.PgDemoteAnon : VmEvent.PgDemoteFile;
                 _m.Memcgs[PageFlags.Memcg(flags)].Count(demoteEvent);
+                _m.Memcgs[PageFlags.Memcg(flags)].Count(typeEvent);
                 node.Count(demoteEvent);
+                node.Count(typeEvent);
                 demoted++;
             }
             f = prev;

@@ -33,6 +33,9 @@ public sealed class NodeResult
     public long PgDemoteKswapd { get; init; }
     public long PgDemoteDirect { get; init; }
     public long PgDemoteProactive { get; init; }
+    /// <summary>Demotions from this node by LRU type (the simulator's split; lazy-free pages count as file).</summary>
+    public long DemotedAnon { get; init; }
+    public long DemotedFile { get; init; }
     public long PgPromoteSuccess { get; init; }
     public long PgPromoteCandidate { get; init; }
     public long NumaHintFaults { get; init; }

@@ -50,6 +50,9 @@ public sealed class ReclaimResult
     public long PgDemoteKswapd { get; init; }
     public long PgDemoteDirect { get; init; }
     public long PgDemoteProactive { get; init; }
+    /// <summary>Demotions of the memcg's pages by LRU type (the simulator's split of pgdemote_*; lazy-free pages count as file).</summary>
+    public long DemotedAnon { get; init; }
+    public long DemotedFile { get; init; }
     /// <summary>memory.stat pgpromote_success: slow-tier pages promoted to the top tier.</summary>
     public long PgPromoteSuccess { get; init; }
     /// <summary>numa_hint_faults taken by the memcg's pages.</summary>

@@ -65,6 +65,9 @@ public enum VmEvent
     NumaHintFaults,
     /// <summary>Pages lazily freed by MADV_FREE and later discarded by reclaim (pglazyfreed).</summary>
     PgLazyFreed,
+    /// <summary>Demoted pages by LRU type (the simulator's split of pgdemote_*; lazy-free pages count as file).</summary>
+    PgDemoteAnon,
+    PgDemoteFile,
     Count,
 }
 
@@ -86,7 +89,7 @@ public static class VmEventNames
         "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions", "mglru_walker_alloc_failures",
         "pagecache_read_misses",
         "pgdemote_kswapd", "pgdemote_direct", "pgdemote_proactive", "pgpromote_success", "pgpromote_candidate", "numa_hint_faults",
-        "pglazyfreed",
+        "pglazyfreed", "pgdemote_anon", "pgdemote_file",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];
