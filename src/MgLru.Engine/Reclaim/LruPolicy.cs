@@ -112,6 +112,9 @@ internal abstract class LruPolicy
     /// <summary>folio_check_references: the policy's verdict on an isolated folio with <paramref name="referencedPtes"/> young PTEs.</summary>
     protected abstract FolioReference CheckReferences(int frame, int referencedPtes);
 
+    /// <summary>Whether reclaim asks rmap for references at all (the exact LRU evicts by list order alone).</summary>
+    protected virtual bool ChecksReferences => true;
+
     /// <summary>Put a surviving folio back on its LRU (move_folios_to_lru).</summary>
     protected abstract void PutBack(int frame);
 
@@ -283,7 +286,8 @@ internal abstract class LruPolicy
             uint flags = _frames.Flags[f];
             var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
             int slot = _frames.Rmap[f];
-            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate : CheckReferences(f, FolioReferenced(f));
+            var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate
+                : ChecksReferences ? CheckReferences(f, FolioReferenced(f)) : FolioReference.Reclaim;
             if (verdict != FolioReference.Reclaim)
             {
                 if (verdict == FolioReference.Activate) Activate(f, memcg);

@@ -84,6 +84,9 @@ internal sealed class ExactLruPolicy : LruPolicy
     /// <summary>The textbook LRU evicts its tail whatever its accessed bits say.</summary>
     protected override FolioReference CheckReferences(int frame, int referencedPtes) => FolioReference.Reclaim;
 
+    /// <summary>The list order is the whole policy: no rmap walk (and no rmap time) per evicted page.</summary>
+    protected override bool ChecksReferences => false;
+
     /// <summary>A page that could not be evicted (no swap slot) goes back to the head.</summary>
     protected override void PutBack(int frame)
     {
