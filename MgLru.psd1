@@ -16,6 +16,7 @@
         'New-NumaNode'
         'Get-NumaNodeStat'
         'Get-ReclaimTimeline'
+        'Compare-Reclaim'
         'Add-Task'
         'Invoke-Reclaim'
         'Start-ReclaimSimulation'
