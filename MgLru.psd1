@@ -17,6 +17,8 @@
         'Get-NumaNodeStat'
         'Get-ReclaimTimeline'
         'Compare-Reclaim'
+        'Export-ReclaimScenario'
+        'Import-ReclaimScenario'
         'Add-Task'
         'Invoke-Reclaim'
         'Start-ReclaimSimulation'

@@ -17,7 +17,7 @@ namespace MgLru.PowerShell.Commands;
 /// Several values of -Policy, -KernelRules, -Swappiness or -Seed sweep: one independent simulation per
 /// combination, run in parallel, rows emitted in combination order.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "Reclaim")]
+[Cmdlet(VerbsLifecycle.Invoke, "Reclaim", DefaultParameterSetName = "MemCgroups")]
 [OutputType(typeof(ReclaimResult))]
 public sealed class InvokeReclaimCommand : ScenarioCommandBase
 {

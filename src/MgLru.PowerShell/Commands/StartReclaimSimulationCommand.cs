@@ -9,7 +9,7 @@ namespace MgLru.PowerShell.Commands;
 /// Builds a simulation of the memory cgroups it receives (same parameters as Invoke-Reclaim) without
 /// running it, and returns it for Step-ReclaimSimulation, Invoke-LruGenCommand, Get-LruGen and Get-MemCgroupStat.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "ReclaimSimulation")]
+[Cmdlet(VerbsLifecycle.Start, "ReclaimSimulation", DefaultParameterSetName = "MemCgroups")]
 [OutputType(typeof(ReclaimSimulation))]
 public sealed class StartReclaimSimulationCommand : ScenarioCommandBase
 {

@@ -15,9 +15,14 @@ public abstract class ScenarioCommandBase : PSCmdlet
     private readonly List<MemCgroup> _cgroups = new();
 
     /// <summary>The memcgs to simulate together.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "MemCgroups")]
     [ValidateNotNull]
     public MemCgroup[] InputObject { get; set; } = Array.Empty<MemCgroup>();
+
+    /// <summary>A whole scenario from Import-ReclaimScenario: its memcgs and its run options, run exactly as exported.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Scenario")]
+    [ValidateNotNull]
+    public ReclaimScenario? Scenario { get; set; }
 
     /// <summary>The reclaim policy; several values sweep (one run each, Invoke-Reclaim only).</summary>
     [Parameter]
@@ -143,6 +148,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
     /// </summary>
     protected IReadOnlyList<ScenarioSpec> BuildScenarios()
     {
+        if (Scenario != null) return new[] { ScenarioFromFile(Scenario) };
         try
         {
             var specs = new List<MemCgroupSpec>();
@@ -208,6 +214,26 @@ public abstract class ScenarioCommandBase : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "InvalidScenario", ErrorCategory.InvalidArgument, _cgroups));
             throw; // not reached: ThrowTerminatingError always throws
         }
+    }
+
+    /// <summary>Parameters a scenario file fixes itself: giving one with -Scenario is a contradiction.</summary>
+    private static readonly HashSet<string> ScenarioFileKeeps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(Policy), nameof(KernelRules), nameof(PageTableWalk), nameof(LruGenEnabled), nameof(Walkers), nameof(WalkForceScan), nameof(LookAround),
+        nameof(Memory), nameof(Swap), nameof(SwapDevice), nameof(Swappiness), nameof(MinTtl), nameof(CostModel), nameof(Node), nameof(NodeDistance),
+        nameof(Demotion), nameof(DemotionMode), nameof(Promotion), nameof(HotThresholdMs), nameof(PromoteRateLimitMBps), nameof(PromotionScanPeriodMs),
+        nameof(TimelineIntervalMs), nameof(Seed),
+    };
+
+    private ScenarioSpec ScenarioFromFile(ReclaimScenario scenario)
+    {
+        foreach (var name in MyInvocation.BoundParameters.Keys)
+            if (ScenarioFileKeeps.Contains(name))
+            {
+                var e = new ArgumentException($"The scenario file '{scenario.Path}' fixes every run option; -{name} cannot be combined with -Scenario. Export the scenario again with the option changed.", name);
+                ThrowTerminatingError(new ErrorRecord(e, "ScenarioFixesOptions", ErrorCategory.InvalidArgument, scenario));
+            }
+        return scenario.Spec;
     }
 
     /// <summary>The single scenario of a command that runs one configuration (one value per sweep parameter).</summary>

@@ -1,0 +1,38 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace MgLru.PowerShell.Infrastructure;
+
+/// <summary>Files are written to a temporary name beside the target and moved into place: never half a file.</summary>
+internal static class AtomicFile
+{
+    public static void Write(PSCmdlet cmdlet, string path, Action<Stream> write)
+    {
+        string? dir = System.IO.Path.GetDirectoryName(path);
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"The folder of '{path}' does not exist."), "FolderNotFound", ErrorCategory.ObjectNotFound, path));
+            return;
+        }
+        string temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                write(stream);
+            if (File.Exists(path)) File.Delete(path);
+            File.Move(temp, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, "WriteFailed", ErrorCategory.WriteError, path));
+        }
+        catch
+        {
+            // Ctrl+C or anything else: no half-written file stays behind.
+            try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+}
