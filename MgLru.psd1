@@ -5,7 +5,7 @@
     Author               = 'MgLru contributors'
     CompanyName          = 'MgLru contributors'
     Copyright            = '(c) MgLru contributors. MIT License.'
-    Description          = 'A simulator of Linux page reclaim: the Multi-Gen LRU (generations, tiers, PID controller, page-table-walk aging), memory cgroups and swap, driven from PowerShell pipelines.'
+    Description          = 'A simulator of Linux page reclaim: the Multi-Gen LRU (generations, tiers, PID controller, page-table-walk aging), memory cgroups, swap and NUMA memory tiers (demotion, promotion), driven from PowerShell pipelines.'
     CompatiblePSEditions = @('Core', 'Desktop')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('MgLru.format.ps1xml')
@@ -19,6 +19,7 @@
         'Compare-Reclaim'
         'Export-ReclaimScenario'
         'Import-ReclaimScenario'
+        'Export-MgLruReport'
         'Add-Task'
         'Invoke-Reclaim'
         'Start-ReclaimSimulation'

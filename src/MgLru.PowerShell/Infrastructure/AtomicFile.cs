@@ -18,7 +18,7 @@ internal static class AtomicFile
         string temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
                 write(stream);
             if (File.Exists(path)) File.Delete(path);
             File.Move(temp, path);

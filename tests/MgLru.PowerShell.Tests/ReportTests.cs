@@ -1,0 +1,124 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
+using MgLru.Engine.Stats;
+using Xunit;
+using C = DocumentFormat.OpenXml.Drawing.Charts;
+
+namespace MgLru.PowerShell.Tests;
+
+/// <summary>Export-MgLruReport: a valid workbook, charts over the right ranges, values that read back as the run's.</summary>
+public sealed class ReportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mglru-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string name) => Path.Combine(_dir, name);
+
+    private static WorksheetPart Sheet(SpreadsheetDocument doc, string name)
+    {
+        var wb = doc.WorkbookPart!;
+        var sheet = wb.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == name);
+        return (WorksheetPart)wb.GetPartById(sheet.Id!);
+    }
+
+    private static string? CellText(WorksheetPart part, string reference)
+    {
+        var cell = part.Worksheet.Descendants<Cell>().SingleOrDefault(c => c.CellReference == reference);
+        if (cell == null) return null;
+        return cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText : cell.CellValue?.Text;
+    }
+
+    [Fact]
+    public void A_tiered_simulation_and_a_sweep_make_a_valid_workbook_whose_numbers_are_the_runs()
+    {
+        string path = File("report.xlsx");
+        var (output, shell) = Ps.Run(
+            "$sim = New-MemCgroup -Name app | Add-Task -Name app -Workload HotCold -Rss 48MB -Accesses 200000 | " +
+            "Start-ReclaimSimulation -Node (New-NumaNode 0 Dram 16MB), (New-NumaNode 1 Pmem 64MB) -Demotion -Promotion NumaBalancing -PromotionScanPeriodMs 10 -HotThresholdMs 10 -TimelineIntervalMs 10; " +
+            "$null = $sim | Step-ReclaimSimulation; $sim | Get-ReclaimTimeline -Node 0; " +
+            $"$sim | Export-MgLruReport '{path}' -Title 'tiers'");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var timeline = output.Select(o => (TimelineRow)o.BaseObject).ToList();
+
+        using var doc = SpreadsheetDocument.Open(path, false);
+        var errors = new OpenXmlValidator().Validate(doc).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}")));
+        var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value).ToArray();
+        Assert.Equal(new[] { "Summary", "Cgroups", "Nodes", "Counters", "Timeline", "Generations" }, names);
+
+        // The timeline sheet: header on row 1, frozen; one row per interval; node 0's share in column D.
+        var sheet = Sheet(doc, "Timeline");
+        Assert.Equal("Node0_AccessShare", CellText(sheet, "D1"));
+        var pane = sheet.Worksheet.Descendants<Pane>().Single();
+        Assert.Equal(PaneStateValues.Frozen, pane.State!.Value);
+        Assert.Equal("A2", pane.TopLeftCell!.Value);
+        for (int i = 0; i < timeline.Count; i++)
+        {
+            string row = (i + 2).ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(timeline[i].AccessShare, double.Parse(CellText(sheet, "D" + row)!, CultureInfo.InvariantCulture));
+            Assert.Equal(timeline[i].ResidentPages, long.Parse(CellText(sheet, "E" + row)!, CultureInfo.InvariantCulture));
+        }
+        // Its chart: a line per node over exactly those rows, with explicit colours and cached values.
+        var chart = sheet.DrawingsPart!.ChartParts.Single().ChartSpace;
+        var series = chart.Descendants<C.LineChartSeries>().ToList();
+        Assert.Equal(2, series.Count);
+        string last = (timeline.Count + 1).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal($"'Timeline'!$D$2:$D${last}", series[0].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.Equal($"'Timeline'!$I$2:$I${last}", series[1].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.Equal($"'Timeline'!$C$2:$C${last}", series[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.Formula>().Single().Text);
+        Assert.All(series, s => Assert.NotNull(s.Descendants<DocumentFormat.OpenXml.Drawing.RgbColorModelHex>().FirstOrDefault()));
+        var cached = series[0].GetFirstChild<C.Values>()!.Descendants<C.NumericPoint>().Select(p => double.Parse(p.NumericValue!.Text, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(timeline.Select(t => t.AccessShare), cached);
+    }
+
+    [Fact]
+    public void A_sweep_gets_a_comparison_bar_chart_and_the_differences()
+    {
+        string path = File("sweep.xlsx");
+        var (output, shell) = Ps.Run("$rows = New-MemCgroup -Name web -Limit 4MB | Add-Task -Name kv -Rss 8MB -Accesses 20000 | Invoke-Reclaim -Policy Mglru, Classic -Swap 64MB; " +
+            $"$rows; $rows | Export-MgLruReport '{path}'");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var rows = output.Select(o => (ReclaimResult)o.BaseObject).ToArray();
+        using var doc = SpreadsheetDocument.Open(path, false);
+        Assert.Empty(new OpenXmlValidator().Validate(doc));
+        var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value).ToArray();
+        Assert.Equal(new[] { "Summary", "Cgroups", "Comparison", "Differences" }, names);
+        var comparison = Sheet(doc, "Comparison");
+        Assert.Equal("Mglru", CellText(comparison, "A2"));
+        Assert.Equal("Classic", CellText(comparison, "A3"));
+        Assert.Equal(rows[1].PgMajFault.ToString(CultureInfo.InvariantCulture), CellText(comparison, "B3"));
+        var bar = comparison.DrawingsPart!.ChartParts.Single().ChartSpace.Descendants<C.BarChartSeries>().ToList();
+        Assert.Equal(3, bar.Count);
+        Assert.Equal("'Comparison'!$B$2:$B$3", bar[0].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.Equal("'Comparison'!$A$2:$A$3", bar[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.Formula>().Single().Text);
+        // The summary's title row, then its table; the memcg rows carry the runs' numbers.
+        var summary = Sheet(doc, "Summary");
+        Assert.Equal("MgLru report", CellText(summary, "A1"));
+        Assert.Equal("Run", CellText(summary, "A4"));
+        Assert.Equal("PgMajFault", CellText(summary, "J4"));
+        Assert.Equal(rows[0].PgMajFault.ToString(CultureInfo.InvariantCulture), CellText(summary, "J5"));
+        var differences = Sheet(doc, "Differences");
+        Assert.Equal("PgFault", CellText(differences, "A3"));
+        Assert.Equal("Classic", CellText(differences, "D3"));
+    }
+
+    [Fact]
+    public void WhatIf_and_an_existing_file_write_nothing()
+    {
+        string path = File("r.xlsx");
+        var (_, shell) = Ps.Run($"New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB -Accesses 0 | Invoke-Reclaim | Export-MgLruReport '{path}' -WhatIf");
+        Assert.False(shell.HadErrors);
+        Assert.False(System.IO.File.Exists(path));
+        System.IO.File.WriteAllText(path, "mine");
+        (_, shell) = Ps.Run($"New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB -Accesses 0 | Invoke-Reclaim | Export-MgLruReport '{path}'");
+        Assert.Equal("FileExists,MgLru.PowerShell.Commands.ExportMgLruReportCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+        Assert.Equal("mine", System.IO.File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+}
