@@ -51,6 +51,9 @@ public sealed class ReportTests : IDisposable
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}")));
         var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value).ToArray();
         Assert.Equal(new[] { "Summary", "Cgroups", "Nodes", "Counters", "Timeline", "Generations" }, names);
+        // The summary repeats the timeline chart over the Timeline sheet's rows.
+        var summaryChart = Sheet(doc, "Summary").DrawingsPart!.ChartParts.Single().ChartSpace;
+        Assert.StartsWith("'Timeline'!$D$2:", summaryChart.Descendants<C.LineChartSeries>().First().GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
 
         // The timeline sheet: header on row 1, frozen; one row per interval; node 0's share in column D.
         var sheet = Sheet(doc, "Timeline");
@@ -106,6 +109,24 @@ public sealed class ReportTests : IDisposable
         var differences = Sheet(doc, "Differences");
         Assert.Equal("PgFault", CellText(differences, "A3"));
         Assert.Equal("Classic", CellText(differences, "D3"));
+    }
+
+    [Fact]
+    public void LibreOffice_renders_the_workbook_where_it_is_installed()
+    {
+        // CI machines have no LibreOffice; where soffice is on the PATH the report must open and print.
+        string? soffice = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "soffice")).FirstOrDefault(System.IO.File.Exists);
+        if (soffice == null) return;
+        string path = File("lo.xlsx");
+        var (_, shell) = Ps.Run("$rows = New-MemCgroup -Name web -Limit 4MB | Add-Task -Name kv -Rss 8MB -Accesses 20000 | Invoke-Reclaim -Policy Mglru, Classic -Swap 64MB; " +
+            $"$rows | Export-MgLruReport '{path}'");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var start = new System.Diagnostics.ProcessStartInfo(soffice, $"--headless --convert-to pdf --outdir \"{_dir}\" \"{path}\"") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Assert.True(process.WaitForExit(120_000), "soffice did not finish within two minutes");
+        var pdf = new FileInfo(File("lo.pdf"));
+        Assert.True(pdf.Exists && pdf.Length > 10_000, $"no PDF: {process.StandardError.ReadToEnd()}");
     }
 
     [Fact]

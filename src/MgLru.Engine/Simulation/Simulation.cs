@@ -333,41 +333,19 @@ public sealed class Simulation
         if (accesses < 0) throw new ArgumentOutOfRangeException(nameof(accesses));
         long done = 0;
         int lastPercent = -1;
-        int slice = _m.Options.TimeSliceAccesses;
         while (done < accesses && !AllTasksDone())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var task = NextRunnableTask();
-            // context_switch → lru_gen_use_mm: the mm may have touched memory on every node.
-            task.Mm.NodeBitmap = ulong.MaxValue;
-            _runningMm = task.Mm;
-            if (_m.Options.TimelineIntervalMs > 0 && _m.NowNs >= _nextSampleNs) SampleTimeline();
-            if (_promotion != null)
-            {
-                _promotion.OnTurn(task.Mm);
-                if (_m.KswapdPending) _node.RunPendingKswapds();
-            }
-            long budget = Math.Min(slice, accesses - done);
-            if (task.MoveTo != null)
-            {
-                // Stop the slice exactly where the task is to be moved.
-                long untilMove = task.MoveAtAccess - task.Generator.Issued;
-                if (untilMove <= 0)
-                {
-                    MigrateTask(task, task.MoveTo);
-                    task.MoveTo = null;
-                }
-                else budget = Math.Min(budget, untilMove);
-            }
-            // Stop the slice where the populate pass ends: the buffers are freed (MADV_FREE) right there.
-            if (task.LazyFreeAt > task.Generator.Issued) budget = Math.Min(budget, task.LazyFreeAt - task.Generator.Issued);
-            done += RunSlice(task, budget);
-            if (task.LazyFreeAt >= 0 && task.Generator.Issued >= task.LazyFreeAt && !task.Mm.Exited)
-            {
-                MadviseFree(task);
-                task.LazyFreeAt = -1;
-            }
-            _m.Flusher!.Tick();
+            // Slices are the scheduler's, not the caller's: a Step that ends mid-slice leaves the rest of
+            // it for the next Step, so stepping in parts runs exactly what one Run would.
+            if (_sliceLeft == 0 || _sliceTask == null || _sliceTask.Mm.Exited || _sliceTask.Generator.Done) StartSlice();
+            var task = _sliceTask!;
+            long budget = Math.Min(_sliceLeft, accesses - done);
+            long ran = RunSlice(task, budget);
+            done += ran;
+            _sliceLeft = ran < budget ? 0 : _sliceLeft - ran;
+            if (_sliceLeft > 0) continue;
+            EndSlice(task);
             if (progress != null)
             {
                 var p = Progress();
@@ -379,6 +357,67 @@ public sealed class Simulation
             }
         }
         return done;
+    }
+
+    /// <summary>The task whose time slice is running, and what is left of the slice.</summary>
+    private TaskRuntime? _sliceTask;
+    private long _sliceLeft;
+
+    /// <summary>
+    /// Another process (a shell writing to debugfs or memory.reclaim, moving a task) ran: the running
+    /// slice ends here, as it would on a real CPU, and the next Step starts with a context switch.
+    /// </summary>
+    private void InterruptSlice()
+    {
+        if (_sliceLeft == 0 || _sliceTask == null) return;
+        _sliceLeft = 0;
+        EndSlice(_sliceTask);
+    }
+
+    /// <summary>The end of a slice: MADV_FREE if the populate pass just ended, then the flushers' turn.</summary>
+    private void EndSlice(TaskRuntime task)
+    {
+        if (task.LazyFreeAt >= 0 && task.Generator.Issued >= task.LazyFreeAt && !task.Mm.Exited)
+        {
+            MadviseFree(task);
+            task.LazyFreeAt = -1;
+        }
+        _m.Flusher!.Tick();
+    }
+
+    /// <summary>
+    /// A context switch: the next runnable task, its mm marked as used on every node, the timeline and
+    /// promotion work due at this point, and the slice's length (cut where the task is to move to another
+    /// memcg or where its populate pass ends).
+    /// </summary>
+    private void StartSlice()
+    {
+        var task = NextRunnableTask();
+        // context_switch → lru_gen_use_mm: the mm may have touched memory on every node.
+        task.Mm.NodeBitmap = ulong.MaxValue;
+        _runningMm = task.Mm;
+        if (_m.Options.TimelineIntervalMs > 0 && _m.NowNs >= _nextSampleNs) SampleTimeline();
+        if (_promotion != null)
+        {
+            _promotion.OnTurn(task.Mm);
+            if (_m.KswapdPending) _node.RunPendingKswapds();
+        }
+        long length = _m.Options.TimeSliceAccesses;
+        if (task.MoveTo != null)
+        {
+            // Stop the slice exactly where the task is to be moved.
+            long untilMove = task.MoveAtAccess - task.Generator.Issued;
+            if (untilMove <= 0)
+            {
+                MigrateTask(task, task.MoveTo);
+                task.MoveTo = null;
+            }
+            else length = Math.Min(length, untilMove);
+        }
+        // Stop the slice where the populate pass ends: the buffers are freed (MADV_FREE) right there.
+        if (task.LazyFreeAt > task.Generator.Issued) length = Math.Min(length, task.LazyFreeAt - task.Generator.Issued);
+        _sliceTask = task;
+        _sliceLeft = length;
     }
 
     private SimulationProgress Progress()
@@ -879,6 +918,7 @@ public sealed class Simulation
     {
         if (commands == null) throw new ArgumentNullException(nameof(commands));
         if (_debugfs == null) throw new KernelWriteException("EINVAL", commands.Trim(), "the Multi-Gen LRU is disabled (policy " + _m.Options.Policy + ")");
+        InterruptSlice();
         _debugfs.Write(commands);
     }
 
@@ -891,6 +931,7 @@ public sealed class Simulation
     {
         if (text == null) throw new ArgumentNullException(nameof(text));
         var target = FindMemcg(memcg);
+        InterruptSlice();
         var fields = text.Split(new[] { ' ', '\t', '\n' }, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length == 0 || fields.Length > 2) throw new KernelWriteException("EINVAL", text.Trim(), "expected '<bytes> [swappiness=<0-200>|swappiness=max]'");
         if (!TryParseSize(fields[0], out long bytes)) throw new KernelWriteException("EINVAL", text.Trim(), $"'{fields[0]}' is not a size (bytes, with an optional K, M, G or T suffix)");
@@ -1111,6 +1152,7 @@ public sealed class Simulation
     public void MoveTask(string task, string memcg)
     {
         var target = FindMemcg(memcg);
+        InterruptSlice();
         foreach (var t in _tasks)
             if (t.Name == task)
             {

@@ -44,17 +44,39 @@ internal static class ReportBuilder
 
     public static List<ReportSheet> Build(IReadOnlyList<Run> runs, string title)
     {
-        var sheets = new List<ReportSheet> { Summary(runs, title), Cgroups(runs) };
+        var summary = Summary(runs, title);
+        var sheets = new List<ReportSheet> { summary, Cgroups(runs) };
         var simulations = runs.Where(r => r.Simulation != null).GroupBy(r => r.Simulation!).Select(g => (Label: g.First().Label, Sim: g.Key)).ToList();
         if (simulations.Any(s => s.Sim.Engine.Scenario.Options.NodeCount > 1)) sheets.Add(Nodes(simulations));
         if (simulations.Count > 0) sheets.Add(Counters(simulations));
         var timelines = simulations.Where(s => s.Sim.Engine.Scenario.Options.TimelineIntervalMs > 0).ToList();
-        if (timelines.Count > 0) sheets.Add(Timeline(timelines));
+        // The summary shows the first timeline and the comparison too: the report's first page tells the story.
+        int below = summary.HeaderRow + summary.Rows.Count + 1;
+        if (timelines.Count > 0)
+        {
+            var timeline = Timeline(timelines);
+            sheets.Add(timeline);
+            var first = timeline.Charts[0];
+            summary.Charts.Add(new ReportChart
+            {
+                Kind = first.Kind, Source = timeline, Title = first.Title, CategoryColumn = first.CategoryColumn, ValueColumns = first.ValueColumns,
+                SeriesNames = first.SeriesNames, FirstRow = first.FirstRow, LastRow = first.LastRow, CategoryAxisTitle = first.CategoryAxisTitle,
+                ValueAxisTitle = first.ValueAxisTitle, AnchorColumn = 0, AnchorRow = below, WidthColumns = 8, HeightRows = 18,
+            });
+        }
         if (simulations.Count > 0) sheets.Add(Generations(simulations));
         if (runs.Count > 1)
         {
-            sheets.Add(Comparison(runs));
+            var comparison = Comparison(runs);
+            sheets.Add(comparison);
             sheets.Add(Differences(runs));
+            var bar = comparison.Charts[0];
+            summary.Charts.Add(new ReportChart
+            {
+                Kind = bar.Kind, Source = comparison, Title = bar.Title, CategoryColumn = bar.CategoryColumn, ValueColumns = bar.ValueColumns,
+                FirstRow = bar.FirstRow, LastRow = bar.LastRow, CategoryAxisTitle = bar.CategoryAxisTitle, ValueAxisTitle = bar.ValueAxisTitle,
+                AnchorColumn = timelines.Count > 0 ? 8 : 0, AnchorRow = below, WidthColumns = 9, HeightRows = 18,
+            });
         }
         return sheets;
     }
@@ -142,7 +164,7 @@ internal static class ReportBuilder
         for (int n = 0; n < nodes; n++)
             headers.AddRange(new[] { $"Node{n}_AccessShare", $"Node{n}_ResidentPages", $"Node{n}_Demoted", $"Node{n}_Promoted", $"Node{n}_PswpOut" });
         var sheet = new ReportSheet("Timeline", headers);
-        sheet.Formats[2] = NumberStyle.Decimal;
+        sheet.Formats[2] = NumberStyle.Integer;
         for (int n = 0; n < nodes; n++)
         {
             sheet.Formats[3 + 5 * n] = NumberStyle.Percent;
@@ -157,7 +179,7 @@ internal static class ReportBuilder
                 var row = new object?[headers.Count];
                 row[0] = label;
                 row[1] = interval.Key;
-                row[2] = interval.First().TimeMs;
+                row[2] = Math.Round(interval.First().TimeMs);
                 foreach (var t in interval)
                 {
                     int b = 3 + 5 * t.Node;

@@ -50,6 +50,8 @@ internal enum ChartKind
 internal sealed class ReportChart
 {
     public ChartKind Kind { get; init; }
+    /// <summary>The sheet whose table the chart plots; null: the sheet the chart is on.</summary>
+    public ReportSheet? Source { get; init; }
     public string Title { get; init; } = "";
     public int CategoryColumn { get; init; }
     public IReadOnlyList<int> ValueColumns { get; init; } = new int[0];

@@ -80,6 +80,7 @@ internal static class XlsxWriter
         {
             var row = new Row { RowIndex = r };
             if (line.Length > 0) row.Append(TextCell(1, r, line, r == 1 ? StyleTitle : 0));
+            if (line.Length > 0 && r == 1) { row.CustomHeight = true; row.Height = 21; }
             data.Append(row);
             r++;
         }
@@ -98,7 +99,10 @@ internal static class XlsxWriter
             data.Append(row);
             r++;
         }
-        var worksheet = new Worksheet(views, Columns(sheet), data);
+        // Printed (and rendered by LibreOffice) landscape, one page wide.
+        var worksheet = new Worksheet(new SheetProperties(new PageSetupProperties { FitToPage = true }), views, Columns(sheet), data,
+            new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
+            new PageSetup { Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
         part.Worksheet = worksheet;
         if (sheet.Charts.Count > 0) AddCharts(part, sheet);
         part.Worksheet.Save();
@@ -172,7 +176,7 @@ internal static class XlsxWriter
         foreach (var chart in sheet.Charts)
         {
             var chartPart = drawings.AddNewPart<ChartPart>();
-            chartPart.ChartSpace = ChartSpace(sheet, chart);
+            chartPart.ChartSpace = ChartSpace(chart.Source ?? sheet, chart);
             chartPart.ChartSpace.Save();
             drawings.WorksheetDrawing.Append(new Xdr.TwoCellAnchor(
                 new Xdr.FromMarker(new Xdr.ColumnId(chart.AnchorColumn.ToString(CultureInfo.InvariantCulture)), new Xdr.ColumnOffset("0"), new Xdr.RowId(chart.AnchorRow.ToString(CultureInfo.InvariantCulture)), new Xdr.RowOffset("0")),

@@ -124,3 +124,42 @@ public sealed class PromotionTests
             Assert.Equal(1.0, interval.Sum(r => r.AccessShare), 9);
     }
 }
+
+/// <summary>Stepping a simulation in parts runs exactly what one Run does: slices belong to the scheduler, not to the caller.</summary>
+public sealed class SteppingTests
+{
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru, PromotionMode.NumaBalancing)]
+    [InlineData(ReclaimPolicy.Classic, PromotionMode.Daemon)]
+    public void Stepping_in_odd_parts_equals_one_run(ReclaimPolicy policy, PromotionMode promotion)
+    {
+        ScenarioSpec Scenario()
+        {
+            var kv = new TaskSpec("kv", new WorkloadSpec(WorkloadKind.Zipf, 0.9, writeFraction: 0.5), 6L << 20, 30_000,
+                mappings: new[] { new VmaSpec(MemoryBackend.Anon, 2L << 20, flags: VmaFlags.LazyFree, writeFraction: 0.1), new VmaSpec(MemoryBackend.FileRead, 4L << 20, writeFraction: 0.2) });
+            var scan = new TaskSpec("scan", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileMmap), 8L << 20, 20_000, runFraction: 0.5);
+            return new ScenarioSpec(new[] { new MemCgroupSpec("a", 10L << 20, tasks: new[] { kv, scan }) }, new RunOptions
+            {
+                Policy = policy,
+                LruGenEnabled = 7,
+                Nodes = new[] { new NodeSpec(0, MemoryKind.Dram, 4L << 20), new NodeSpec(1, MemoryKind.Pmem, 8L << 20) },
+                Demotion = true,
+                Promotion = promotion,
+                PromotionScanPeriodMs = 2,
+                HotThresholdMs = 2,
+                TimelineIntervalMs = 3,
+                SwapBytes = 64L << 20,
+                TimeSliceAccesses = 1000,
+            });
+        }
+        var whole = Engine.Simulation.Simulation.Create(Scenario());
+        whole.Run();
+        var parts = Engine.Simulation.Simulation.Create(Scenario());
+        long step = 1;
+        while (!parts.Finished) parts.Step(step = step * 7 % 4093 + 1);
+        foreach (var p in typeof(ReclaimResult).GetProperties())
+            Assert.Equal(p.GetValue(whole.Results()[0]), p.GetValue(parts.Results()[0]));
+        Assert.Equal(whole.LruGenText(full: policy == ReclaimPolicy.Mglru), parts.LruGenText(full: policy == ReclaimPolicy.Mglru));
+        Assert.Equal(whole.Timeline().Select(t => (t.Interval, t.Node, t.Accesses, t.PgDemote, t.PgPromoteSuccess)), parts.Timeline().Select(t => (t.Interval, t.Node, t.Accesses, t.PgDemote, t.PgPromoteSuccess)));
+    }
+}
