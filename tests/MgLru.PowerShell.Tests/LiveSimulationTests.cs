@@ -146,3 +146,23 @@ $a, $b | Invoke-Reclaim | ForEach-Object { $_.ResidentPages }");
         Assert.Equal("TaskOrMemCgroupNotFound,MgLru.PowerShell.Commands.MoveTaskCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
     }
 }
+
+public sealed class CompletionTests
+{
+    [Theory]
+    [InlineData("$sim | Get-MemCgroupStat ", "front,back")]
+    [InlineData("$sim | Invoke-MemCgroupReclaim b", "back")]
+    [InlineData("Get-MemCgroupStat -InputObject $sim -Name f", "front")]
+    [InlineData("$sim | Move-Task ", "kv,batch")]
+    [InlineData("$sim | Move-Task kv ", "front,back")]
+    [InlineData("$sim | Get-NumaNodeStat ", "0,1")]
+    [InlineData("$sim | Get-ReclaimTimeline -Node ", "0,1")]
+    [InlineData("Compare-Reclaim -Metric PgMaj", "PgMajFault")]
+    public void Names_complete_from_the_simulation_the_command_acts_on(string input, string expected)
+    {
+        var (output, shell) = Ps.Run("$sim = @(New-MemCgroup -Name front | Add-Task -Name kv -Rss 1MB -Accesses 0; New-MemCgroup -Name back | Add-Task -Name batch -Rss 1MB -Accesses 0) | Start-ReclaimSimulation -Node (New-NumaNode 0 Dram 8MB), (New-NumaNode 1 Pmem 8MB); " +
+            $"(TabExpansion2 -inputScript '{input.Replace("'", "''")}' -cursorColumn {input.Length}).CompletionMatches.CompletionText");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        Assert.Equal(expected.Split(','), output.Select(o => o.ToString()));
+    }
+}

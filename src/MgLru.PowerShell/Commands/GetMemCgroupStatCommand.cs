@@ -17,6 +17,7 @@ public sealed class GetMemCgroupStatCommand : SimulationCommandBase
     /// <summary>The memcg's name ("/" for the root).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemCgroupNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>Objects (Memcg, Key, Value) instead of text.</summary>

@@ -15,6 +15,7 @@ public sealed class GetNumaNodeStatCommand : SimulationCommandBase
     /// <summary>Only these node ids; default every node.</summary>
     [Parameter(Position = 0)]
     [ValidateRange(0, 7)]
+    [ArgumentCompleter(typeof(NodeIdCompleter))]
     public int[]? Id { get; set; }
 
     protected override void ProcessRecord()

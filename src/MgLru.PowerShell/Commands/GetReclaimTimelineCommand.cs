@@ -15,6 +15,7 @@ public sealed class GetReclaimTimelineCommand : SimulationCommandBase
     /// <summary>Only rows of these node ids; default every node.</summary>
     [Parameter]
     [ValidateRange(0, 7)]
+    [ArgumentCompleter(typeof(NodeIdCompleter))]
     public int[]? Node { get; set; }
 
     protected override void ProcessRecord()

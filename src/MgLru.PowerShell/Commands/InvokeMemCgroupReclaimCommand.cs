@@ -17,6 +17,7 @@ public sealed class InvokeMemCgroupReclaimCommand : SimulationCommandBase
     /// <summary>The memcg's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemCgroupNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>How much to reclaim, in bytes (16MB style works).</summary>

@@ -17,11 +17,13 @@ public sealed class MoveTaskCommand : SimulationCommandBase
     /// <summary>The task's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>The memcg to move it to.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemCgroupNameCompleter))]
     public string Destination { get; set; } = "";
 
     /// <summary>Emit the simulation afterwards.</summary>
