@@ -204,3 +204,35 @@ public sealed class PolicyTests
         Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
     }
 }
+
+public sealed class MemoryLimitTests
+{
+    [Theory]
+    [InlineData("Invoke-Reclaim -Swap 1GB", "ScenarioTooLarge,MgLru.PowerShell.Commands.InvokeReclaimCommand")]
+    [InlineData("Start-ReclaimSimulation -Swap 1GB", "ScenarioTooLarge,MgLru.PowerShell.Commands.StartReclaimSimulationCommand")]
+    public void A_scenario_beyond_the_memory_limit_is_refused_up_front_with_the_estimate(string command, string id)
+    {
+        // 1 GiB of Zipf anon (262,144 pages: 4 B of PTE and 4 B of ranking each), a node to hold it (16 B a
+        // frame) and 1 GiB of swap (12 B a slot): about 9.3 MiB, refused under an 8 MiB limit.
+        var (output, shell) = Ps.Run("$MgLruMemoryLimit = 8MB; New-MemCgroup -Name big | Add-Task -Name t -Rss 1GB -Accesses 0 | " + command);
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal(id, error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+        Assert.Matches(@"needs about 0\.0 GiB .* the 0\.0 GiB available", error.Exception.Message);
+        // With room, the same scenario runs.
+        (output, shell) = Ps.Run("$MgLruMemoryLimit = 64MB; New-MemCgroup -Name big | Add-Task -Name t -Rss 1GB -Accesses 0 | " + command);
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+    }
+
+    [Fact]
+    public void A_sweep_counts_the_simulations_that_run_at_once()
+    {
+        // Each run needs about 9.3 MiB: two at a time exceed 3/4 of 20 MiB, one at a time does not.
+        string sweep = "$MgLruMemoryLimit = 20MB; New-MemCgroup -Name big | Add-Task -Name t -Rss 1GB -Accesses 0 | Invoke-Reclaim -Swap 1GB -Seed 1, 2 ";
+        var (_, shell) = Ps.Run(sweep + "-ThrottleLimit 2");
+        Assert.Contains("2 simulations at a time", Assert.Single(shell.Streams.Error).Exception.Message);
+        (_, shell) = Ps.Run(sweep + "-ThrottleLimit 1");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+    }
+}

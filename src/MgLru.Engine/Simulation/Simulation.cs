@@ -95,25 +95,7 @@ public sealed class Simulation
         _scenario = scenario;
         var options = scenario.Options;
 
-        // Virtual layout: each task's VMA starts on a PTE-table boundary.
-        long virtualPages = 0, nodePages = 0;
-        foreach (var cg in scenario.Cgroups)
-        {
-            long cgPages = 0;
-            foreach (var t in cg.Tasks)
-            {
-                if (t.ShareMmWith != null) continue; // a thread: no address space of its own
-                virtualPages += PageTables.AlignUp(t.Pages);
-                cgPages += t.Pages;
-                // A private file mapping can hold a page-cache page and its anonymous copy.
-                foreach (var vma in t.Vmas)
-                    if (vma.Backend == MemoryBackend.FilePrivate) cgPages += vma.Pages;
-            }
-            long limit = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
-            nodePages += Math.Min(cgPages + Units.BytesToPages(cg.OverheadBytes), limit);
-        }
-        // The default node is large enough for the scenario: limits, not the node, create pressure.
-        long capacity = options.MemoryBytes > 0 ? Units.BytesToPages(options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
+        var (virtualPages, capacity) = Layout(scenario);
         var nodeSpecs = options.Nodes ?? new[] { new NodeSpec(0, MemoryKind.Dram, capacity * Units.PageSize) };
         var nodeFrames = new int[nodeSpecs.Count];
         long totalFrames = 0;
@@ -136,21 +118,7 @@ public sealed class Simulation
         var nodes = new NumaNode[nrNodes];
         for (int n = 0; n < nrNodes; n++) nodes[n] = new NumaNode(nodeSpecs[n], nodeFrames[n]);
         var pageTables = new PageTables(virtualPages);
-        // Files: one per name (the largest task sets its size), or a private one per unnamed file task.
-        var fileSizes = new Dictionary<string, int>(StringComparer.Ordinal);
-        long fileSlots = 0;
-        foreach (var cg in scenario.Cgroups)
-            foreach (var t in cg.Tasks)
-            {
-                if (t.ShareMmWith != null) continue;
-                foreach (var vma in t.Vmas)
-                {
-                    if (vma.Backend == MemoryBackend.Anon) continue;
-                    if (vma.File == null) fileSlots += PageTables.AlignUp(vma.Pages);
-                    else fileSizes[vma.File] = Math.Max(vma.Pages, fileSizes.TryGetValue(vma.File, out int n) ? n : 0);
-                }
-            }
-        foreach (var size in fileSizes.Values) fileSlots += PageTables.AlignUp(size);
+        long fileSlots = FileSlots(scenario, out var fileSizes);
         var pageCache = new PageCache(fileSlots);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
         _m = new Machine(options, frames, pageTables, pageCache, swap, nodes);
@@ -260,6 +228,88 @@ public sealed class Simulation
                 basePage += PageTables.AlignUp(t.Pages);
             }
         }
+    }
+
+    /// <summary>
+    /// The virtual layout (each task's mm starts on a PTE-table boundary) and the default node's size:
+    /// large enough for every memcg up to its limit, so that limits, not the node, create pressure.
+    /// </summary>
+    private static (long VirtualPages, long DefaultNodePages) Layout(ScenarioSpec scenario)
+    {
+        long virtualPages = 0, nodePages = 0;
+        foreach (var cg in scenario.Cgroups)
+        {
+            long cgPages = 0;
+            foreach (var t in cg.Tasks)
+            {
+                if (t.ShareMmWith != null) continue; // a thread: no address space of its own
+                virtualPages += PageTables.AlignUp(t.Pages);
+                cgPages += t.Pages;
+                // A private file mapping can hold a page-cache page and its anonymous copy.
+                foreach (var vma in t.Vmas)
+                    if (vma.Backend == MemoryBackend.FilePrivate) cgPages += vma.Pages;
+            }
+            long limit = cg.MaxBytes == long.MaxValue ? long.MaxValue : Units.BytesToPages(cg.MaxBytes);
+            nodePages += Math.Min(cgPages + Units.BytesToPages(cg.OverheadBytes), limit);
+        }
+        long capacity = scenario.Options.MemoryBytes > 0 ? Units.BytesToPages(scenario.Options.MemoryBytes) : nodePages + new Memory.Watermarks(nodePages + 1024).Promo + 1024;
+        return (virtualPages, capacity);
+    }
+
+    /// <summary>Page-cache slots: one file per name (the largest mapping sets its size), or a private one per unnamed file mapping.</summary>
+    private static long FileSlots(ScenarioSpec scenario, out Dictionary<string, int> fileSizes)
+    {
+        fileSizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        long fileSlots = 0;
+        foreach (var cg in scenario.Cgroups)
+            foreach (var t in cg.Tasks)
+            {
+                if (t.ShareMmWith != null) continue;
+                foreach (var vma in t.Vmas)
+                {
+                    if (vma.Backend == MemoryBackend.Anon) continue;
+                    if (vma.File == null) fileSlots += PageTables.AlignUp(vma.Pages);
+                    else fileSizes[vma.File] = Math.Max(vma.Pages, fileSizes.TryGetValue(vma.File, out int n) ? n : 0);
+                }
+            }
+        foreach (var size in fileSizes.Values) fileSlots += PageTables.AlignUp(size);
+        return fileSlots;
+    }
+
+    /// <summary>
+    /// What Create will allocate for <paramref name="scenario"/>, in bytes, before allocating any of it: 16 B
+    /// a frame (flags, rmap, list links), 4 B a virtual page (PTE), 12 B a page-cache slot and a swap slot,
+    /// 4 B a page of each generator's popularity ranking, 4 B a frame for NUMA hints (a trace's pages are
+    /// already in memory, in its workload).
+    /// </summary>
+    public static long EstimatedBytes(ScenarioSpec scenario)
+    {
+        if (scenario == null) throw new ArgumentNullException(nameof(scenario));
+        var options = scenario.Options;
+        var (virtualPages, capacity) = Layout(scenario);
+        long frames = 0;
+        if (options.Nodes == null) frames = capacity;
+        else foreach (var node in options.Nodes) frames += Units.BytesToPages(node.CapacityBytes);
+        long bytes = 16 * frames + 4 * virtualPages + 12 * FileSlots(scenario, out _) + 12 * Units.BytesToPages(options.SwapBytes);
+        if (options.Promotion == PromotionMode.NumaBalancing) bytes += 4 * frames;
+        foreach (var cg in scenario.Cgroups)
+            foreach (var t in cg.Tasks)
+                bytes += WorkloadBytes(t.Workload, t.ShareMmWith == null || !t.SharedRanking ? t.Pages : 0);
+        return bytes;
+    }
+
+    private static long WorkloadBytes(WorkloadSpec w, long pages) => w.Kind switch
+    {
+        WorkloadKind.Zipf or WorkloadKind.Gaussian or WorkloadKind.HotCold => 4 * pages,
+        WorkloadKind.Phases => SumPhases(w, pages),
+        _ => 0,
+    };
+
+    private static long SumPhases(WorkloadSpec w, long pages)
+    {
+        long sum = 0;
+        foreach (var p in w.PhaseList!) sum += WorkloadBytes(p, pages);
+        return sum;
     }
 
     /// <summary>A memcg's lruvecs, one per node; lruvec index memcg × nodes + node selects its lists.</summary>

@@ -31,6 +31,7 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
     protected override void EndProcessing()
     {
         var scenarios = BuildScenarios();
+        CheckMemory(scenarios, Math.Min(ThrottleLimit, scenarios.Count));
         var runs = new SweepRun[scenarios.Count];
         for (int i = 0; i < runs.Length; i++) runs[i] = new SweepRun(scenarios[i]);
         int next = -1;

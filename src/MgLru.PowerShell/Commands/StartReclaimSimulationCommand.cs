@@ -14,5 +14,9 @@ namespace MgLru.PowerShell.Commands;
 public sealed class StartReclaimSimulationCommand : ScenarioCommandBase
 {
     protected override void EndProcessing()
-        => WriteObject(new ReclaimSimulation(EngineSimulation.Create(BuildScenario())));
+    {
+        var scenario = BuildScenario();
+        CheckMemory(new[] { scenario }, 1);
+        WriteObject(new ReclaimSimulation(EngineSimulation.Create(scenario)));
+    }
 }

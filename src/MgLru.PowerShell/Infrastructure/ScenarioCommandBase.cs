@@ -216,6 +216,46 @@ public abstract class ScenarioCommandBase : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// A session variable (<c>$MgLruMemoryLimit = 8GB</c>) or environment variable (MGLRU_MEMORY_LIMIT_BYTES)
+    /// that caps the memory MgLru may plan to use; default: the machine's.
+    /// </summary>
+    public const string MemoryLimitVariable = "MgLruMemoryLimit", MemoryLimitEnvironment = "MGLRU_MEMORY_LIMIT_BYTES";
+
+    /// <summary>
+    /// Refuses up front what would not fit: the scenarios' estimated allocation, <paramref name="concurrent"/>
+    /// at a time, against three quarters of the machine's memory (or MGLRU_MEMORY_LIMIT_BYTES).
+    /// </summary>
+    protected void CheckMemory(IReadOnlyList<ScenarioSpec> scenarios, int concurrent)
+    {
+        long available = MemoryLimit();
+        if (available <= 0) return;
+        var estimates = new List<long>();
+        foreach (var s in scenarios) estimates.Add(Engine.Simulation.Simulation.EstimatedBytes(s));
+        estimates.Sort((a, b) => b.CompareTo(a));
+        long need = 0;
+        for (int i = 0; i < Math.Min(concurrent, estimates.Count); i++) need += estimates[i];
+        if (need <= available / 4 * 3) return;
+        string Gib(long b) => (b / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        var e = new InsufficientMemoryException(
+            $"Simulating this needs about {Gib(need)} GiB ({(concurrent > 1 ? concurrent.ToString(System.Globalization.CultureInfo.InvariantCulture) + " simulations at a time; " : "")}16 B per simulated frame, 4 B per virtual page and per page of a popularity ranking, 12 B per swap or page-cache slot), " +
+            $"more than three quarters of the {Gib(available)} GiB available here. Shrink -Memory, -Rss or -Swap, or run fewer at once (-ThrottleLimit).");
+        ThrowTerminatingError(new ErrorRecord(e, "ScenarioTooLarge", ErrorCategory.ResourceUnavailable, scenarios.Count == 1 ? (object)scenarios[0] : scenarios));
+    }
+
+    /// <summary>$MgLruMemoryLimit, MGLRU_MEMORY_LIMIT_BYTES, or the runtime's total available memory (GCMemoryInfo, .NET Core 3+); 0 when unknown.</summary>
+    private long MemoryLimit()
+    {
+        object? session = SessionState.PSVariable.GetValue(MemoryLimitVariable);
+        if (session is PSObject pso) session = pso.BaseObject;
+        if (session is int or long or double) return Convert.ToInt64(session, System.Globalization.CultureInfo.InvariantCulture);
+        string? limit = Environment.GetEnvironmentVariable(MemoryLimitEnvironment);
+        if (!string.IsNullOrEmpty(limit) && long.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes)) return bytes;
+        // Windows PowerShell 5.1 (.NET Framework) has no GCMemoryInfo: then nothing is refused.
+        var info = typeof(GC).GetMethod("GetGCMemoryInfo", Type.EmptyTypes)?.Invoke(null, null);
+        return info?.GetType().GetProperty("TotalAvailableMemoryBytes")?.GetValue(info) is long total ? total : 0;
+    }
+
     /// <summary>Parameters a scenario file fixes itself: giving one with -Scenario is a contradiction.</summary>
     private static readonly HashSet<string> ScenarioFileKeeps = new(StringComparer.OrdinalIgnoreCase)
     {
