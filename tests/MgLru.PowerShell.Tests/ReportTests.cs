@@ -53,28 +53,33 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(new[] { "Summary", "Cgroups", "Nodes", "Counters", "Timeline", "Generations" }, names);
         // The summary repeats the timeline chart over the Timeline sheet's rows.
         var summaryChart = Sheet(doc, "Summary").DrawingsPart!.ChartParts.Single().ChartSpace;
-        Assert.StartsWith("'Timeline'!$D$2:", summaryChart.Descendants<C.LineChartSeries>().First().GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.StartsWith("'Timeline'!$F$3:", summaryChart.Descendants<C.LineChartSeries>().First().GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
 
-        // The timeline sheet: header on row 1, frozen; one row per interval; node 0's share in column D.
+        // The timeline sheet: a note, the header on row 2, frozen; one row per interval; machine-wide refaults
+        // in column D, node 0's share in F, its pages in G, its youngest generation in K.
         var sheet = Sheet(doc, "Timeline");
-        Assert.Equal("Node0_AccessShare", CellText(sheet, "D1"));
+        Assert.Equal("Refaults", CellText(sheet, "D2"));
+        Assert.Equal("Node0_AccessShare", CellText(sheet, "F2"));
+        Assert.Equal("Node1_AccessShare", CellText(sheet, "O2"));
         var pane = sheet.Worksheet.Descendants<Pane>().Single();
         Assert.Equal(PaneStateValues.Frozen, pane.State!.Value);
-        Assert.Equal("A2", pane.TopLeftCell!.Value);
+        Assert.Equal("A3", pane.TopLeftCell!.Value);
         for (int i = 0; i < timeline.Count; i++)
         {
-            string row = (i + 2).ToString(CultureInfo.InvariantCulture);
-            Assert.Equal(timeline[i].AccessShare, double.Parse(CellText(sheet, "D" + row)!, CultureInfo.InvariantCulture));
-            Assert.Equal(timeline[i].ResidentPages, long.Parse(CellText(sheet, "E" + row)!, CultureInfo.InvariantCulture));
+            string row = (i + 3).ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(timeline[i].Refaults, long.Parse(CellText(sheet, "D" + row)!, CultureInfo.InvariantCulture));
+            Assert.Equal(timeline[i].AccessShare, double.Parse(CellText(sheet, "F" + row)!, CultureInfo.InvariantCulture));
+            Assert.Equal(timeline[i].ResidentPages, long.Parse(CellText(sheet, "G" + row)!, CultureInfo.InvariantCulture));
+            Assert.Equal(timeline[i].PagesMaxSeq, long.Parse(CellText(sheet, "K" + row)!, CultureInfo.InvariantCulture));
         }
         // Its chart: a line per node over exactly those rows, with explicit colours and cached values.
         var chart = sheet.DrawingsPart!.ChartParts.Single().ChartSpace;
         var series = chart.Descendants<C.LineChartSeries>().ToList();
         Assert.Equal(2, series.Count);
-        string last = (timeline.Count + 1).ToString(CultureInfo.InvariantCulture);
-        Assert.Equal($"'Timeline'!$D$2:$D${last}", series[0].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
-        Assert.Equal($"'Timeline'!$I$2:$I${last}", series[1].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
-        Assert.Equal($"'Timeline'!$C$2:$C${last}", series[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.Formula>().Single().Text);
+        string last = (timeline.Count + 2).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal($"'Timeline'!$F$3:$F${last}", series[0].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.Equal($"'Timeline'!$O$3:$O${last}", series[1].GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
+        Assert.Equal($"'Timeline'!$C$3:$C${last}", series[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.Formula>().Single().Text);
         Assert.All(series, s => Assert.NotNull(s.Descendants<DocumentFormat.OpenXml.Drawing.RgbColorModelHex>().FirstOrDefault()));
         var cached = series[0].GetFirstChild<C.Values>()!.Descendants<C.NumericPoint>().Select(p => double.Parse(p.NumericValue!.Text, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(timeline.Select(t => t.AccessShare), cached);

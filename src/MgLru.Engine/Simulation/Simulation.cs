@@ -1038,9 +1038,21 @@ public sealed class Simulation
         while (_nextSampleNs <= _m.NowNs) _nextSampleNs += interval;
     }
 
+    /// <summary>Refaults and reclaim CPU (ns) at the last timeline sample.</summary>
+    private long _sampledRefaults, _sampledReclaimNs;
+
     private List<TimelineRow> TimelineRows(int interval, bool record)
     {
         var frames = _m.Frames;
+        long refaults = 0;
+        foreach (var memcg in _m.Memcgs) refaults += memcg.Events[(int)VmEvent.WorkingsetRefaultAnon] + memcg.Events[(int)VmEvent.WorkingsetRefaultFile];
+        long reclaimNs = _m.ReclaimNs + _m.KswapdNs;
+        long intervalRefaults = refaults - _sampledRefaults, intervalReclaimNs = reclaimNs - _sampledReclaimNs;
+        if (record)
+        {
+            _sampledRefaults = refaults;
+            _sampledReclaimNs = reclaimNs;
+        }
         _sampled ??= new long[_m.Nodes.Length][];
         var delta = new long[_m.Nodes.Length][];
         long allAccesses = 0;
@@ -1071,8 +1083,25 @@ public sealed class Simulation
                 else file++;
             }
             var d = delta[node.Id];
+            var byAge = new long[Lruvec.MaxNrGens];
+            if (_mglru != null)
+                foreach (var memcg in _m.Memcgs)
+                {
+                    var l = memcg.Lruvecs[node.Id];
+                    for (int age = 0; age < Lruvec.MaxNrGens && l.MaxSeq - age >= 0; age++)
+                    {
+                        int gen = Lruvec.GenFromSeq(l.MaxSeq - age);
+                        byAge[age] += Math.Max(0, l.Size(gen, Lruvec.Anon)) + Math.Max(0, l.Size(gen, Lruvec.File));
+                    }
+                }
             rows.Add(new TimelineRow
             {
+                PagesMaxSeq = byAge[0],
+                PagesMaxSeqMinus1 = byAge[1],
+                PagesMaxSeqMinus2 = byAge[2],
+                PagesMaxSeqMinus3 = byAge[3],
+                Refaults = intervalRefaults,
+                ReclaimCpuMs = intervalReclaimNs / 1e6,
                 Interval = interval,
                 TimeMs = NowMs,
                 Node = node.Id,

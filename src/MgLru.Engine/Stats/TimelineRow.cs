@@ -26,4 +26,16 @@ public sealed class TimelineRow
     public long PgPromoteSuccess { get; init; }
     public long NumaHintFaults { get; init; }
     public long PswpOut { get; init; }
+    /// <summary>
+    /// MGLRU: the node's pages (every memcg) in the youngest generation (max_seq) and the three older ones,
+    /// at the end of the interval; 0 under the other policies.
+    /// </summary>
+    public long PagesMaxSeq { get; init; }
+    public long PagesMaxSeqMinus1 { get; init; }
+    public long PagesMaxSeqMinus2 { get; init; }
+    public long PagesMaxSeqMinus3 { get; init; }
+    /// <summary>Refaults (workingset_refault_anon + _file) of every memcg during the interval: the same on each node's row.</summary>
+    public long Refaults { get; init; }
+    /// <summary>Reclaim CPU (direct and kswapd, ms) of the machine during the interval: the same on each node's row.</summary>
+    public double ReclaimCpuMs { get; init; }
 }

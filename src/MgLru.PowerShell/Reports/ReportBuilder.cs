@@ -160,15 +160,20 @@ internal static class ReportBuilder
     private static ReportSheet Timeline(List<(string Label, ReclaimSimulation Sim)> simulations)
     {
         int nodes = simulations.Max(s => s.Sim.Engine.Scenario.Options.NodeCount);
-        var headers = new List<string> { "Run", "Interval", "TimeMs" };
+        const int perNode = 9;
+        var headers = new List<string> { "Run", "Interval", "TimeMs", "Refaults", "ReclaimCpuMs" };
         for (int n = 0; n < nodes; n++)
-            headers.AddRange(new[] { $"Node{n}_AccessShare", $"Node{n}_ResidentPages", $"Node{n}_Demoted", $"Node{n}_Promoted", $"Node{n}_PswpOut" });
+            headers.AddRange(new[] { $"Node{n}_AccessShare", $"Node{n}_ResidentPages", $"Node{n}_Demoted", $"Node{n}_Promoted", $"Node{n}_PswpOut",
+                $"Node{n}_PagesMaxSeq", $"Node{n}_PagesMaxSeqMinus1", $"Node{n}_PagesMaxSeqMinus2", $"Node{n}_PagesMaxSeqMinus3" });
         var sheet = new ReportSheet("Timeline", headers);
+        sheet.Preamble.Add("Per interval of simulated time: refaults and reclaim CPU of the machine; per node its share of the accesses, pages, migrations, swap-outs and pages by generation (youngest first).");
         sheet.Formats[2] = NumberStyle.Integer;
+        sheet.Formats[3] = NumberStyle.Integer;
+        sheet.Formats[4] = NumberStyle.Decimal;
         for (int n = 0; n < nodes; n++)
         {
-            sheet.Formats[3 + 5 * n] = NumberStyle.Percent;
-            for (int k = 1; k < 5; k++) sheet.Formats[3 + 5 * n + k] = NumberStyle.Integer;
+            sheet.Formats[5 + perNode * n] = NumberStyle.Percent;
+            for (int k = 1; k < perNode; k++) sheet.Formats[5 + perNode * n + k] = NumberStyle.Integer;
         }
         int chartRow = 1;
         foreach (var (label, sim) in simulations)
@@ -180,14 +185,20 @@ internal static class ReportBuilder
                 row[0] = label;
                 row[1] = interval.Key;
                 row[2] = Math.Round(interval.First().TimeMs);
+                row[3] = interval.First().Refaults;
+                row[4] = interval.First().ReclaimCpuMs;
                 foreach (var t in interval)
                 {
-                    int b = 3 + 5 * t.Node;
+                    int b = 5 + perNode * t.Node;
                     row[b] = t.AccessShare;
                     row[b + 1] = t.ResidentPages;
                     row[b + 2] = t.PgDemote;
                     row[b + 3] = t.PgPromoteSuccess;
                     row[b + 4] = t.PswpOut;
+                    row[b + 5] = t.PagesMaxSeq;
+                    row[b + 6] = t.PagesMaxSeqMinus1;
+                    row[b + 7] = t.PagesMaxSeqMinus2;
+                    row[b + 8] = t.PagesMaxSeqMinus3;
                 }
                 sheet.Rows.Add(row);
             }
@@ -197,7 +208,7 @@ internal static class ReportBuilder
                 Kind = ChartKind.Line,
                 Title = $"{label}: share of accesses served by each node",
                 CategoryColumn = 2,
-                ValueColumns = Enumerable.Range(0, count).Select(n => 3 + 5 * n).ToArray(),
+                ValueColumns = Enumerable.Range(0, count).Select(n => 5 + perNode * n).ToArray(),
                 SeriesNames = Enumerable.Range(0, count).Select(n => "node " + n.ToString(CultureInfo.InvariantCulture)).ToArray(),
                 FirstRow = first,
                 LastRow = sheet.Rows.Count,

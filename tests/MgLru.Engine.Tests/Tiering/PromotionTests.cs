@@ -121,7 +121,20 @@ public sealed class PromotionTests
             Assert.Equal(node.ResidentPages, mine.Last().ResidentPages);
         }
         foreach (var interval in rows.GroupBy(r => r.Interval))
+        {
             Assert.Equal(1.0, interval.Sum(r => r.AccessShare), 9);
+            Assert.Single(interval.Select(r => r.Refaults).Distinct()); // machine-wide: the same on each node's row
+        }
+        var node0 = rows.Where(r => r.Node == 0).ToList();
+        var memcg = sim.Machine.Memcgs[1];
+        Assert.Equal(memcg.Events[(int)VmEvent.WorkingsetRefaultAnon] + memcg.Events[(int)VmEvent.WorkingsetRefaultFile], node0.Sum(r => r.Refaults));
+        Assert.Equal((sim.Machine.ReclaimNs + sim.Machine.KswapdNs) / 1e6, node0.Sum(r => r.ReclaimCpuMs), 6);
+        // Every page on a node's LRU is in one of its four generations.
+        foreach (var node in nodes)
+        {
+            var last = rows.Last(r => r.Node == node.Node);
+            Assert.Equal(node.AnonPages + node.FilePages, last.PagesMaxSeq + last.PagesMaxSeqMinus1 + last.PagesMaxSeqMinus2 + last.PagesMaxSeqMinus3);
+        }
     }
 }
 
