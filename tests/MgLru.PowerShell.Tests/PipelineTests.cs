@@ -181,6 +181,33 @@ $a, $b | Invoke-Reclaim");
     }
 }
 
+public sealed class SweepProgressTests
+{
+    [Fact]
+    public void A_sweep_shows_each_run_as_a_bar_nested_under_the_sweeps_and_completes_them_all()
+    {
+        // Two runs one after the other, each long enough (well over a second) to show progress.
+        var (_, shell) = Ps.Run("New-MemCgroup -Name a -Limit 16MB | Add-Task -Name t -Rss 32MB -Accesses 4000000 | Invoke-Reclaim -Swap 1GB -Seed 1, 2 -ThrottleLimit 1");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var records = shell.Streams.Progress.ToArray();
+        var sweep = records.Where(p => p.ActivityId == 1).ToArray();
+        Assert.NotEmpty(sweep);
+        Assert.All(sweep, p => Assert.Equal(-1, p.ParentActivityId));
+        Assert.Equal(ProgressRecordType.Completed, sweep[^1].RecordType);
+        var runs = records.Where(p => p.ActivityId > 1).GroupBy(p => p.ActivityId).ToArray();
+        Assert.NotEmpty(runs);
+        foreach (var run in runs)
+        {
+            Assert.All(run, p => Assert.Equal(1, p.ParentActivityId));
+            Assert.Equal(ProgressRecordType.Completed, run.Last().RecordType);
+            Assert.Contains("Seed=", run.First().Activity);
+        }
+        // Every child bar closes before the sweep's.
+        int lastChild = Array.FindLastIndex(records, p => p.ActivityId > 1);
+        Assert.True(lastChild < Array.LastIndexOf(records, sweep[^1]));
+    }
+}
+
 public sealed class PolicyTests
 {
     [Theory]

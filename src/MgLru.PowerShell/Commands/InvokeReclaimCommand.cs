@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -48,12 +49,23 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
             workers[w] = Task.Factory.StartNew(Worker, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         string activity = runs.Length == 1 ? "Invoke-Reclaim: simulating" : $"Invoke-Reclaim: {runs.Length} simulations, {workers.Length} at a time";
         var relay = new ProgressRelay(this, activity);
+        // A sweep also shows each running simulation as a bar nested under the sweep's.
+        var children = runs.Length == 1 ? Array.Empty<ProgressRelay>() : runs.Select((r, i) => new ProgressRelay(this, r.Configuration, 2 + i, parentActivityId: 1)).ToArray();
         try
         {
-            while (!Task.WaitAll(workers, 100)) relay.Report(SweepRun.Total(runs));
+            while (!Task.WaitAll(workers, 100))
+            {
+                relay.Report(SweepRun.Total(runs));
+                for (int i = 0; i < children.Length; i++)
+                {
+                    if (runs[i].Finished) children[i].Complete();
+                    else if (runs[i].Started) children[i].Report(runs[i].Latest);
+                }
+            }
         }
         finally
         {
+            foreach (var child in children) child.Complete();
             relay.Complete();
         }
         if (_cancel.IsCancellationRequested) throw new PipelineStoppedException();
@@ -89,6 +101,12 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
         public IReadOnlyList<ReclaimResult>? Results { get; private set; }
         public Exception? Failure { get; private set; }
 
+        /// <summary>The run has reported progress at least once / has ended.</summary>
+        public bool Started { get { lock (_gate) return _latest.AccessesTotal > 0; } }
+        public volatile bool Finished;
+
+        public SimulationProgress Latest { get { lock (_gate) return _latest; } }
+
         public void Execute(CancellationToken cancel)
         {
             try
@@ -104,6 +122,10 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
             catch (Exception e)
             {
                 Failure = e;
+            }
+            finally
+            {
+                Finished = true;
             }
         }
 

@@ -15,15 +15,18 @@ internal sealed class ProgressRelay : IProgress<SimulationProgress>
     private readonly Cmdlet _cmdlet;
     private readonly int _activityId;
     private readonly string _activity;
+    private readonly int _parentId;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastMs = 750;
     private bool _reported;
 
-    public ProgressRelay(Cmdlet cmdlet, string activity, int activityId = 1)
+    /// <summary>A progress bar; with <paramref name="parentActivityId"/>, nested under that one (a run of a sweep).</summary>
+    public ProgressRelay(Cmdlet cmdlet, string activity, int activityId = 1, int parentActivityId = -1)
     {
         _cmdlet = cmdlet;
         _activity = activity;
         _activityId = activityId;
+        _parentId = parentActivityId;
     }
 
     public void Report(SimulationProgress value)
@@ -36,12 +39,14 @@ internal sealed class ProgressRelay : IProgress<SimulationProgress>
             $"{value.AccessesDone:N0} of {value.AccessesTotal:N0} accesses, {value.SimulatedMs:N0} ms simulated, {value.Refaults:N0} refaults")
         {
             PercentComplete = Math.Max(0, Math.Min(100, value.Percent)),
+            ParentActivityId = _parentId,
         });
     }
 
     public void Complete()
     {
         if (!_reported) return;
-        _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+        _reported = false;
+        _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed, ParentActivityId = _parentId });
     }
 }
