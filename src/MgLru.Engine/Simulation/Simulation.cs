@@ -1072,16 +1072,7 @@ public sealed class Simulation
         var rows = new List<TimelineRow>();
         foreach (var node in _m.Nodes)
         {
-            long anon = 0, file = 0, used = 0;
-            for (int f = frames.NodeFirstFrame(node.Id), end = f + frames.NodeFrames(node.Id); f < end; f++)
-            {
-                uint flags = frames.Flags[f];
-                if ((flags & PageFlags.InUse) == 0) continue;
-                used++;
-                if ((flags & PageFlags.Kernel) != 0) continue;
-                if (PageFlags.Type(flags) == Lruvec.Anon) anon++;
-                else file++;
-            }
+            var (used, anon, file) = NodeUsage(node.Id);
             var d = delta[node.Id];
             var byAge = new long[Lruvec.MaxNrGens];
             if (_mglru != null)
@@ -1132,6 +1123,23 @@ public sealed class Simulation
         return rows;
     }
 
+    /// <summary>A node's frames in use, and of those its anon and file LRU pages (lazy-free pages are file), by a scan of its frames.</summary>
+    private (long Used, long Anon, long File) NodeUsage(int node)
+    {
+        var frames = _m.Frames;
+        long anon = 0, file = 0, used = 0;
+        for (int f = frames.NodeFirstFrame(node), end = f + frames.NodeFrames(node); f < end; f++)
+        {
+            uint flags = frames.Flags[f];
+            if ((flags & PageFlags.InUse) == 0) continue;
+            used++;
+            if ((flags & PageFlags.Kernel) != 0) continue;
+            if (PageFlags.Type(flags) == Lruvec.Anon) anon++;
+            else file++;
+        }
+        return (used, anon, file);
+    }
+
     /// <summary>One row per NUMA node: tier facts, what it holds, the accesses it served, its migration counters.</summary>
     public IReadOnlyList<NodeResult> NodeResults()
     {
@@ -1141,16 +1149,7 @@ public sealed class Simulation
         var rows = new List<NodeResult>();
         foreach (var node in _m.Nodes)
         {
-            long anon = 0, file = 0, used = 0;
-            for (int f = frames.NodeFirstFrame(node.Id), end = f + frames.NodeFrames(node.Id); f < end; f++)
-            {
-                uint flags = frames.Flags[f];
-                if ((flags & PageFlags.InUse) == 0) continue;
-                used++;
-                if ((flags & PageFlags.Kernel) != 0) continue;
-                if ((flags & PageFlags.SwapBacked) != 0) anon++;
-                else file++;
-            }
+            var (used, anon, file) = NodeUsage(node.Id);
             long E(VmEvent e) => node.Events[(int)e];
             // A single node counts no accesses of its own (the per-node count is for tiered machines).
             long accesses = _tiered ? E(VmEvent.Accesses) : _accessesDone;

@@ -60,13 +60,8 @@ public sealed class ExportMgLruReportCommand : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Nothing to report: give a simulation or result rows."), "NothingToReport", ErrorCategory.InvalidArgument, null));
             return;
         }
-        string path = GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(path) && !Force)
-        {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{path}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, path));
-            return;
-        }
-        if (!ShouldProcess(path, "Write Excel report")) return;
+        string? path = AtomicFile.Target(this, Path, Force, "Write Excel report");
+        if (path == null) return;
         var sheets = ReportBuilder.Build(runs, Title);
         AtomicFile.Write(this, path, stream => XlsxWriter.Write(stream, sheets));
         if (PassThru) WriteObject(new FileInfo(path));

@@ -31,13 +31,8 @@ public sealed class ExportReclaimScenarioCommand : ScenarioCommandBase
     protected override void EndProcessing()
     {
         var scenario = BuildScenario();
-        string path = GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(path) && !Force)
-        {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{path}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, path));
-            return;
-        }
-        if (!ShouldProcess(path, "Write scenario file")) return;
+        string? path = AtomicFile.Target(this, Path, Force, "Write scenario file");
+        if (path == null) return;
         string json = ScenarioJson.Write(scenario);
         AtomicFile.Write(this, path, stream =>
         {

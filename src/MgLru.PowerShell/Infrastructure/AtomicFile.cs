@@ -7,6 +7,18 @@ namespace MgLru.PowerShell.Infrastructure;
 /// <summary>Files are written to a temporary name beside the target and moved into place: never half a file.</summary>
 internal static class AtomicFile
 {
+    /// <summary>
+    /// The target's full path if the cmdlet may write it: an existing file only with -Force (FileExists
+    /// otherwise), and -WhatIf/-Confirm asked; null when ShouldProcess declined.
+    /// </summary>
+    public static string? Target(PSCmdlet cmdlet, string path, bool force, string action)
+    {
+        string full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        if (File.Exists(full) && !force)
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+        return cmdlet.ShouldProcess(full, action) ? full : null;
+    }
+
     public static void Write(PSCmdlet cmdlet, string path, Action<Stream> write)
     {
         string? dir = System.IO.Path.GetDirectoryName(path);

@@ -302,11 +302,11 @@ internal static class XlsxWriter
         for (int i = chart.FirstRow; i < chart.LastRow; i++) yield return sheet.Rows[i];
     }
 
-    private static C.Title Title(string text) => new(
-        new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US", FontSize = 1200, Bold = true }, new A.Text(text))))),
-        new C.Overlay { Val = false });
+    private static C.Title Title(string text) => Title(text, 1200, bold: true);
 
-    private static C.Title AxisTitle(string text) => new(
-        new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US", FontSize = 1000, Bold = false }, new A.Text(text))))),
+    private static C.Title AxisTitle(string text) => Title(text, 1000, bold: false);
+
+    private static C.Title Title(string text, int size, bool bold) => new(
+        new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US", FontSize = size, Bold = bold }, new A.Text(text))))),
         new C.Overlay { Val = false });
 }
