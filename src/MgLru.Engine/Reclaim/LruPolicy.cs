@@ -69,6 +69,9 @@ internal abstract class LruPolicy
     /// <summary>A folio leaves the LRU for good (the task exits or unmaps it).</summary>
     public abstract void RemoveFolio(int frame);
 
+    /// <summary>folio_isolate_lru outside reclaim (for migration): off the LRU, keeping what makes it active.</summary>
+    public virtual void IsolateForMigration(int frame) => RemoveFolio(frame);
+
     /// <summary>Shrinks one memcg's lruvec at sc.Priority (shrink_lruvec / lru_gen_shrink_lruvec).</summary>
     public abstract void ShrinkLruvec(MemCgroup memcg, ScanControl sc);
 

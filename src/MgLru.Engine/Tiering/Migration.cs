@@ -45,7 +45,10 @@ internal sealed class Migration
     {
         var frames = _m.Frames;
         uint flags = frames.Flags[f];
-        const uint kept = PageFlags.SwapBacked | PageFlags.LazyFree | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Workingset | PageFlags.Young | PageFlags.MemcgMask;
+        // folio_migrate_flags. A folio reclaim isolated has lost PG_active; one isolated for promotion
+        // (folio_isolate_lru) carries it over when it sat in an active generation.
+        uint kept = PageFlags.SwapBacked | PageFlags.LazyFree | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Workingset | PageFlags.Young | PageFlags.MemcgMask;
+        if (!reclaim) kept |= PageFlags.Active;
         frames.Flags[target] = PageFlags.InUse | (flags & kept);
         int slot = frames.Rmap[f];
         frames.Rmap[target] = slot;

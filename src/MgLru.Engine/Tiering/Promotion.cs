@@ -190,7 +190,7 @@ internal sealed class Promotion
         int target = _m.Frames.NodeFreeFrames(dst) - 1 > _m.Nodes[dst].Watermarks.Min ? _m.Frames.Allocate(memcg.Index, dst) : -1;
         if (target < 0) return false;
         bool onLru = (_m.Frames.Flags[frame] & PageFlags.Lru) != 0;
-        if (onLru) _policy.RemoveFolio(frame);
+        if (onLru) _policy.IsolateForMigration(frame);
         _migration.MoveFolio(frame, target, reclaim: false);
         _policy.AddNewFolio(target);
         memcg.Count(VmEvent.PgPromoteSuccess);

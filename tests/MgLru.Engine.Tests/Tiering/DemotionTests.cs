@@ -210,3 +210,41 @@ public sealed class LazyFreeTests
         Assert.Equal(8, mm.SwapEntries);
     }
 }
+
+/// <summary>Walkers and look-around on several nodes: a lruvec ages only its own node's folios (invariant 11).</summary>
+public sealed class NodeWalkTests
+{
+    [Theory]
+    [InlineData(KernelRules.V6_14)]
+    [InlineData(KernelRules.V6_1)]
+    public void Page_table_walks_leave_folios_of_other_nodes_alone_and_every_invariant_holds(KernelRules rules)
+    {
+        // One mm whose pages sit on both nodes (DRAM fills first, the rest spills to PMEM); walks of the
+        // DRAM lruvec see young PTEs of PMEM folios and must leave them (and their young bits) alone.
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf, 0.8), 6L << 20, 30_000);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("a", 5L << 20, tasks: new[] { task }) }, new RunOptions
+        {
+            Rules = rules,
+            LruGenEnabled = 7,
+            Nodes = new[] { new NodeSpec(0, MemoryKind.Dram, 2L << 20), new NodeSpec(1, MemoryKind.Pmem, 4L << 20) },
+            Demotion = true,
+            SwapBytes = 64L << 20,
+            CheckInvariants = true,
+            TimeSliceAccesses = 500,
+        }));
+        sim.Run();
+        Assert.True(sim.Counter("a", VmEvent.WalkPteTables) > 0);
+        var m = sim.Machine;
+        var dram = m.Memcgs[1].Lruvecs[0];
+        var mm = m.Mms[0];
+        // Populate, touch every PMEM page again, then age the DRAM lruvec by a forced full walk.
+        for (int v = mm.Base; v < mm.Base + mm.Pages; v++)
+            if (Pte.IsPresent(m.PageTables.Ptes[v])) m.PageTables.Ptes[v] |= Pte.Young;
+        long youngPmemBefore = Enumerable.Range(mm.Base, mm.Pages).Count(v => Pte.IsPresent(m.PageTables.Ptes[v]) && m.Frames.NodeOf(Pte.Frame(m.PageTables.Ptes[v])) == 1);
+        sim.WriteLruGen($"+ 2 0 {dram.MaxSeq}");
+        long youngPmemAfter = Enumerable.Range(mm.Base, mm.Pages).Count(v => (m.PageTables.Ptes[v] & (Pte.Present | Pte.Young)) == (Pte.Present | Pte.Young) && m.Frames.NodeOf(Pte.Frame(m.PageTables.Ptes[v])) == 1);
+        Assert.True(youngPmemBefore > 0);
+        Assert.Equal(youngPmemBefore, youngPmemAfter);
+        sim.CheckInvariants();
+    }
+}

@@ -55,7 +55,7 @@ internal sealed partial class MglruPolicy
             if ((pte & (Pte.Present | Pte.Young)) != (Pte.Present | Pte.Young)) continue;
             int f = Pte.Frame(pte);
             uint flags = _frames.Flags[f];
-            if (PageFlags.Memcg(flags) != memcg) continue; // misplaced: left young
+            if (PageFlags.Memcg(flags) != memcg || _frames.NodeOf(f) != l.Node) continue; // misplaced (another memcg or node): left young
             int oldGen = PageFlags.Gen(flags);
             // get_pfn_folio (≥6.12) only takes folios on an MGLRU list; 6.1 also clears the young bit of
             // isolated neighbours and marks them referenced.

@@ -221,7 +221,7 @@ internal sealed partial class MglruPolicy
                 // get_pfn_folio: only folios on an MGLRU list of this lruvec (same memcg and node);
                 // misplaced ones keep their young bit (invariant 11). File VMAs can hold anonymous copies
                 // (COW), which are left alone when anon cannot be swapped.
-                if ((flags & PageFlags.GenMask) == 0 || PageFlags.Memcg(flags) != l.Memcg) continue;
+                if ((flags & PageFlags.GenMask) == 0 || PageFlags.Memcg(flags) != l.Memcg || _frames.NodeOf(f) != l.Node) continue;
                 if ((flags & PageFlags.SwapBacked) != 0 && !canSwap) continue;
                 ptes[v] = pte & ~Pte.Young;
                 young++;

@@ -65,6 +65,9 @@ internal sealed partial class MglruPolicy
 
     public override void RemoveFolio(int frame) => DelFolio(frame, true);
 
+    /// <summary>lru_gen_del_folio(reclaiming = false): a folio of an active generation gets PG_active.</summary>
+    public override void IsolateForMigration(int frame) => DelFolio(frame, false);
+
     public override void MarkAccessed(int frame) => IncRefs(frame);
 
     /// <summary>lru_move_tail: off its generation and back at the tail of the oldest one (reclaiming placement).</summary>
