@@ -49,4 +49,15 @@ public sealed class CmdletConventionTests
         }
         Assert.Equal(Cmdlets.Length, Directory.GetFiles(dir, "*.cs").Length);
     }
+
+    [Fact]
+    public void Every_output_type_of_the_module_has_a_table_view()
+    {
+        string views = File.ReadAllText(Path.Combine(Ps.RepoRoot, "src", "MgLru.PowerShell", "MgLru.format.ps1xml"));
+        var types = Cmdlets.SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>()).SelectMany(a => a.Type).Select(t => t.Type)
+            .Where(t => t != null && t != typeof(string) && t != typeof(FileInfo)).Distinct().ToArray();
+        Assert.NotEmpty(types);
+        foreach (var type in types)
+            Assert.Contains("<TypeName>" + type!.FullName + "</TypeName>", views);
+    }
 }

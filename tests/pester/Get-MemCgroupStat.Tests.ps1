@@ -9,18 +9,20 @@ Describe 'Get-MemCgroupStat' {
         $row = $sim | Step-ReclaimSimulation
     }
 
-    It 'prints key value lines with the kernel names' {
-        $text = $sim | Get-MemCgroupStat web
-        $text | Should -Match "(?m)^pgmajfault $($row.PgMajFault)$"
-        $text | Should -Match "(?m)^pgscan $($row.PgScan)$"
-    }
+    Context 'what it does' {
+        It 'prints key value lines with the kernel names' {
+            $text = $sim | Get-MemCgroupStat web
+            $text | Should -Match "(?m)^pgmajfault $($row.PgMajFault)$"
+            $text | Should -Match "(?m)^pgscan $($row.PgScan)$"
+        }
 
-    It 'gives objects with -AsObject whose anon bytes match the resident pages' {
-        $anon = $sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'anon'
-        $anon.Value | Should -Be ($row.ResidentPages * 4096)
-    }
+        It 'gives objects with -AsObject whose anon bytes match the resident pages' {
+            $anon = $sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'anon'
+            $anon.Value | Should -Be ($row.ResidentPages * 4096)
+        }
 
-    It 'reports an unknown memcg as ObjectNotFound' {
-        { $sim | Get-MemCgroupStat nope -ErrorAction Stop } | Should -Throw -ErrorId 'MemCgroupNotFound,MgLru.PowerShell.Commands.GetMemCgroupStatCommand'
+        It 'reports an unknown memcg as ObjectNotFound' {
+            { $sim | Get-MemCgroupStat nope -ErrorAction Stop } | Should -Throw -ErrorId 'MemCgroupNotFound,MgLru.PowerShell.Commands.GetMemCgroupStatCommand'
+        }
     }
 }

@@ -10,28 +10,32 @@ AfterAll {
 }
 
 Describe 'Import-AccessTrace' {
-    It 'reads <Name>' -ForEach @(
-        @{ Name = 'hex, octal and decimal ids'; Text = "0x10`n`n020`n16`n"; Requests = 3; Objects = 1 }
-        @{ Name = 'distinct ids'; Text = "1`n2`n3`n"; Requests = 3; Objects = 3 }
-    ) {
-        $path = [System.IO.Path]::Combine($dir, 't.txt')
-        [System.IO.File]::WriteAllText($path, $Text)
-        $t = Import-AccessTrace $path -Format Txt
-        $t.Requests | Should -Be $Requests
-        $t.Objects | Should -Be $Objects
+    Context 'what it does' {
+        It 'reads <Name>' -ForEach @(
+            @{ Name = 'hex, octal and decimal ids'; Text = "0x10`n`n020`n16`n"; Requests = 3; Objects = 1 }
+            @{ Name = 'distinct ids'; Text = "1`n2`n3`n"; Requests = 3; Objects = 3 }
+        ) {
+            $path = [System.IO.Path]::Combine($dir, 't.txt')
+            [System.IO.File]::WriteAllText($path, $Text)
+            $t = Import-AccessTrace $path -Format Txt
+            $t.Requests | Should -Be $Requests
+            $t.Objects | Should -Be $Objects
+        }
+
+        It 'replays under an exact LRU with the miss ratio of an LRU cache' {
+            $path = [System.IO.Path]::Combine($dir, 'loop.txt')
+            [System.IO.File]::WriteAllLines($path, [string[]](1..3000 | ForEach-Object { $_ % 1200 }))
+            $trace = Import-AccessTrace $path -Format Txt
+            $r = New-MemCgroup -Name cache -Limit 4000KB | Add-Task -Name replay -Workload $trace | Invoke-Reclaim -Policy Lru -Swap 16MB
+            $r.MissRatio | Should -Be 1
+        }
     }
 
-    It 'names the line of a malformed id' {
-        $path = [System.IO.Path]::Combine($dir, 'bad.txt')
-        [System.IO.File]::WriteAllText($path, "1`n2`nthree`n")
-        { Import-AccessTrace $path -Format Txt -ErrorAction Stop } | Should -Throw -ErrorId 'MalformedTrace,MgLru.PowerShell.Commands.ImportAccessTraceCommand'
-    }
-
-    It 'replays under an exact LRU with the miss ratio of an LRU cache' {
-        $path = [System.IO.Path]::Combine($dir, 'loop.txt')
-        [System.IO.File]::WriteAllLines($path, [string[]](1..3000 | ForEach-Object { $_ % 1200 }))
-        $trace = Import-AccessTrace $path -Format Txt
-        $r = New-MemCgroup -Name cache -Limit 4000KB | Add-Task -Name replay -Workload $trace | Invoke-Reclaim -Policy Lru -Swap 16MB
-        $r.MissRatio | Should -Be 1
+    Context 'bad input and refusals' {
+        It 'names the line of a malformed id' {
+            $path = [System.IO.Path]::Combine($dir, 'bad.txt')
+            [System.IO.File]::WriteAllText($path, "1`n2`nthree`n")
+            { Import-AccessTrace $path -Format Txt -ErrorAction Stop } | Should -Throw -ErrorId 'MalformedTrace,MgLru.PowerShell.Commands.ImportAccessTraceCommand'
+        }
     }
 }

@@ -9,14 +9,18 @@ Describe 'Invoke-MemCgroupReclaim' {
         $null = $sim | Step-ReclaimSimulation
     }
 
-    It 'reclaims what was asked, counted as proactive' {
-        $r = $sim | Invoke-MemCgroupReclaim web 1MB
-        $r.ReclaimedBytes | Should -BeGreaterOrEqual 1MB
-        ($sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'pgsteal_proactive').Value | Should -Be ($r.ReclaimedBytes / 4096)
+    Context 'what it does' {
+        It 'reclaims what was asked, counted as proactive' {
+            $r = $sim | Invoke-MemCgroupReclaim web 1MB
+            $r.ReclaimedBytes | Should -BeGreaterOrEqual 1MB
+            ($sim | Get-MemCgroupStat web -AsObject | Where-Object Key -eq 'pgsteal_proactive').Value | Should -Be ($r.ReclaimedBytes / 4096)
+        }
     }
 
-    It 'fails with EAGAIN when nothing can be reclaimed' {
-        { $sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'EAGAIN,MgLru.PowerShell.Commands.InvokeMemCgroupReclaimCommand'
+    Context 'bad input and refusals' {
+        It 'fails with EAGAIN when nothing can be reclaimed' {
+            { $sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EAGAIN,MgLru.PowerShell.Commands.InvokeMemCgroupReclaimCommand'
+        }
     }
 }
