@@ -60,4 +60,15 @@ public sealed class CmdletConventionTests
         foreach (var type in types)
             Assert.Contains("<TypeName>" + type!.FullName + "</TypeName>", views);
     }
+
+    [Fact]
+    public void Output_property_names_are_never_cell_addresses()
+    {
+        // Export-Excel and Excel formulas read a header such as Gen1 or AB12 as a cell reference.
+        var types = Cmdlets.SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>()).SelectMany(a => a.Type).Select(t => t.Type)
+            .Where(t => t != null && t.Namespace!.StartsWith("MgLru", System.StringComparison.Ordinal)).Distinct().ToArray();
+        foreach (var type in types)
+            foreach (var property in type!.GetProperties())
+                Assert.False(System.Text.RegularExpressions.Regex.IsMatch(property.Name, "^[A-Za-z]{1,3}[0-9]+$"), $"{type.Name}.{property.Name} looks like a cell address");
+    }
 }
