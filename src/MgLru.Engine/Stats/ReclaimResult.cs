@@ -14,6 +14,12 @@ public sealed class ReclaimResult
     public string LruGenEnabled { get; init; } = "";
     public int Swappiness { get; init; }
     public ulong Seed { get; init; }
+    /// <summary>NUMA nodes of the machine (1 unless the run gave several).</summary>
+    public int Nodes { get; init; }
+    /// <summary>Demotion on reclaim: "off", "Current" or "Rfc2018".</summary>
+    public string Demotion { get; init; } = "";
+    /// <summary>Promotion of hot slow-tier pages: None, NumaBalancing or Daemon.</summary>
+    public string Promotion { get; init; } = "";
     public long LimitBytes { get; init; }
     public long Accesses { get; init; }
     public long PgFault { get; init; }

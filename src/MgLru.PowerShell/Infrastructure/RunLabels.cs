@@ -36,10 +36,13 @@ internal static class RunLabels
         {
             (r => r.Memcg, ""), (r => r.Policy, ""), (r => r.KernelRules, ""), (r => r.LruGenEnabled, "en"),
             (r => r.Swappiness.ToString(CultureInfo.InvariantCulture), "sw"), (r => r.Seed.ToString(CultureInfo.InvariantCulture), "seed"),
+            (r => r.Nodes.ToString(CultureInfo.InvariantCulture), "n"), (r => r.Demotion, "dem"), (r => r.Promotion, "prom"),
         };
         var varying = keys.Where(k => runs.Select(k.Get).Distinct().Count() > 1).ToList();
         // The enabled bits follow the policy (Classic is 0x0000): name them only among runs of one policy.
         if (varying.Contains(keys[1])) varying.Remove(keys[3]);
+        // Likewise tiering follows the machine: name demotion and promotion only among runs with as many nodes.
+        if (varying.Contains(keys[6])) { varying.Remove(keys[7]); varying.Remove(keys[8]); }
         var labels = runs.Select((r, i) => varying.Count == 0 ? "Run" + (i + 1).ToString(CultureInfo.InvariantCulture)
             : string.Join("_", varying.Select(k => k.Prefix + k.Get(r)))).ToArray();
         // Excel-safe: letters, digits, underscores; never a cell address such as Gen1; unique.
