@@ -16,6 +16,60 @@ public sealed class TraceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    [Theory]
+    [InlineData("OracleGeneral")]
+    [InlineData("Txt")]
+    [InlineData("U32")]
+    public void A_zstd_compressed_trace_reads_like_the_plain_file(string format)
+    {
+        // The same trace plain and as .zst (decompressed on the fly): the same pages, objects and requests.
+        byte[] plain;
+        var ids = new ulong[] { 7, 0x10, 7, 3, 0x10, 42, 7 };
+        if (format == "OracleGeneral")
+        {
+            plain = new byte[24 * ids.Length];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                BitConverter.GetBytes((uint)i).CopyTo(plain, 24 * i);
+                BitConverter.GetBytes(ids[i]).CopyTo(plain, 24 * i + 4);
+                BitConverter.GetBytes(4096u).CopyTo(plain, 24 * i + 12);
+                BitConverter.GetBytes(-1L).CopyTo(plain, 24 * i + 16);
+            }
+        }
+        else if (format == "Txt") plain = System.Text.Encoding.ASCII.GetBytes(string.Join("\n", ids) + "\n");
+        else plain = ids.SelectMany(id => BitConverter.GetBytes((uint)id)).ToArray();
+        string raw = Path.Combine(_dir, "t." + format), zst = raw + ".zst";
+        File.WriteAllBytes(raw, plain);
+        using (var compressor = new ZstdSharp.Compressor(3)) File.WriteAllBytes(zst, compressor.Wrap(plain).ToArray());
+        // Replayed under an exact LRU of 2 pages, the two must miss identically (the order of pages matters).
+        string replay = "New-MemCgroup -Name c -Limit 8KB | Add-Task -Name t -Workload $tr | Invoke-Reclaim -Policy Lru -Swap 1MB";
+        var (output, shell) = Ps.Run($"$tr = Import-AccessTrace '{raw}' -Format {format}; $tr; {replay}; $tr = Import-AccessTrace '{zst}' -Format {format}; $tr; {replay}");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var a = (MgLru.PowerShell.Model.AccessTrace)output[0].BaseObject;
+        var b = (MgLru.PowerShell.Model.AccessTrace)output[2].BaseObject;
+        Assert.Equal(a.Objects, b.Objects);
+        Assert.Equal(a.FootprintBytes, b.FootprintBytes);
+        Assert.Equal(7, b.Requests);
+        var ra = (MgLru.Engine.Stats.ReclaimResult)output[1].BaseObject;
+        var rb = (MgLru.Engine.Stats.ReclaimResult)output[3].BaseObject;
+        Assert.Equal(ra.PgFault, rb.PgFault);
+        // 7, 16, 7, 3, 16, 42, 7 through two pages: only the second 7 hits.
+        Assert.Equal(6, rb.PgFault);
+        Assert.True(new FileInfo(zst).Length < new FileInfo(raw).Length || format != "OracleGeneral");
+    }
+
+    [Fact]
+    public void A_corrupt_zstd_file_is_an_error_naming_it()
+    {
+        string zst = Path.Combine(_dir, "bad.oracleGeneral.zst");
+        File.WriteAllBytes(zst, new byte[] { 0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3, 4, 5, 6, 7, 8 });
+        var (output, shell) = Ps.Run($"Import-AccessTrace '{zst}' -Format OracleGeneral");
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("MalformedTrace,MgLru.PowerShell.Commands.ImportAccessTraceCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("bad.oracleGeneral.zst", error.Exception.Message);
+    }
+
     [Fact]
     public void A_trace_replays_through_Add_Task_Workload()
     {

@@ -76,15 +76,27 @@ public static class TraceReader
 {
     public static AccessTraceData Read(string path, TraceFormat format, TraceReadOptions? options = null)
     {
+        using var stream = File.OpenRead(path);
+        return Read(stream, path, format, options);
+    }
+
+    /// <summary>
+    /// Reads a trace from <paramref name="stream"/> (read forward only, so a decompressing stream works);
+    /// <paramref name="name"/> names it in errors and in the result.
+    /// </summary>
+    public static AccessTraceData Read(Stream stream, string name, TraceFormat format, TraceReadOptions? options = null)
+    {
+        if (stream == null) throw new ArgumentNullException(nameof(stream));
+        string path = name;
         options ??= new TraceReadOptions();
         if (options.PagesPerObject < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PagesPerObject, "Pages per object must be at least 1.");
         var ids = new List<ulong>();
         switch (format)
         {
-            case TraceFormat.Txt: ReadTxt(path, ids); break;
-            case TraceFormat.Csv: ReadCsv(path, options, ids); break;
-            case TraceFormat.OracleGeneral: ReadOracleGeneral(path, ids); break;
-            case TraceFormat.U32: return ReadU32(path);
+            case TraceFormat.Txt: ReadTxt(stream, path, ids); break;
+            case TraceFormat.Csv: ReadCsv(stream, path, options, ids); break;
+            case TraceFormat.OracleGeneral: ReadOracleGeneral(stream, path, ids); break;
+            case TraceFormat.U32: return ReadU32(stream, path);
             default: throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown trace format.");
         }
         // Objects numbered densely in order of first appearance; each takes PagesPerObject pages.
@@ -135,9 +147,9 @@ public static class TraceReader
         _ => -1,
     };
 
-    private static void ReadTxt(string path, List<ulong> ids)
+    private static void ReadTxt(Stream stream, string path, List<ulong> ids)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         int line = 0;
         string? text;
         while ((text = reader.ReadLine()) != null)
@@ -150,10 +162,10 @@ public static class TraceReader
         }
     }
 
-    private static void ReadCsv(string path, TraceReadOptions o, List<ulong> ids)
+    private static void ReadCsv(Stream stream, string path, TraceReadOptions o, List<ulong> ids)
     {
         if (o.IdColumn < 1) throw new TraceFormatException(path, "options", "the id column is 1-based");
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         int line = 0;
         string? text;
         char? delimiter = o.Delimiter;
@@ -191,9 +203,8 @@ public static class TraceReader
         return ',';
     }
 
-    private static void ReadOracleGeneral(string path, List<ulong> ids)
+    private static void ReadOracleGeneral(Stream stream, string path, List<ulong> ids)
     {
-        using var stream = File.OpenRead(path);
         var record = new byte[24];
         long n = 0;
         while (true)
@@ -220,11 +231,14 @@ public static class TraceReader
         }
     }
 
-    private static AccessTraceData ReadU32(string path)
+    private static AccessTraceData ReadU32(Stream stream, string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % 4 != 0) throw new TraceFormatException(path, $"record {bytes.Length / 4 + 1}", $"truncated: {bytes.Length % 4} of 4 bytes");
-        var pages = new uint[bytes.Length / 4];
+        var buffer = stream.CanSeek ? new MemoryStream((int)Math.Min(int.MaxValue, Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.GetBuffer(); // no second copy of a large trace
+        long length = buffer.Length;
+        if (length % 4 != 0) throw new TraceFormatException(path, $"record {length / 4 + 1}", $"truncated: {length % 4} of 4 bytes");
+        var pages = new uint[length / 4];
         uint max = 0;
         for (int i = 0; i < pages.Length; i++)
         {

@@ -68,7 +68,18 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
         };
         try
         {
-            WriteObject(new AccessTrace(TraceReader.Read(path, Format, options)));
+            if (path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase))
+            {
+                // Decompressed on the fly, never to disk.
+                using var file = File.OpenRead(path);
+                using var zstd = new ZstdSharp.DecompressionStream(file);
+                WriteObject(new AccessTrace(TraceReader.Read(zstd, path, Format, options)));
+            }
+            else WriteObject(new AccessTrace(TraceReader.Read(path, Format, options)));
+        }
+        catch (ZstdSharp.ZstdException e)
+        {
+            WriteError(new ErrorRecord(new TraceFormatException(path, "zstd stream", "a valid Zstandard frame: " + e.Message), "MalformedTrace", ErrorCategory.InvalidData, path));
         }
         catch (TraceFormatException e)
         {
