@@ -60,7 +60,6 @@ internal sealed class MemCgroup
     /// <summary>Pages of this memcg in swap.</summary>
     public long SwapUsage;
 
-    public void SwapUsageDecrement() => SwapUsage--;
 
     public readonly long[] Events = new long[(int)VmEvent.Count];
 

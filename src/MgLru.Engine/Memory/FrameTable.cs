@@ -116,9 +116,6 @@ internal sealed class FrameTable
         Next[from] = from; Prev[from] = from;
     }
 
-    /// <summary>Takes a free frame of node 0 (single-node machines).</summary>
-    public int Allocate(int memcg) => Allocate(memcg, 0);
-
     /// <summary>Takes a free frame of <paramref name="node"/>, or -1 when the node is full.</summary>
     public int Allocate(int memcg, int node)
     {

@@ -12,6 +12,7 @@ internal sealed class NumaNode
     {
         Spec = spec;
         Id = spec.Id;
+        Alone = new[] { spec.Id };
         Watermarks = new Watermarks(frames);
     }
 
@@ -34,6 +35,9 @@ internal sealed class NumaNode
 
     /// <summary>The memory tier's lower_tier_mask: every node of every lower tier (demotion's fallback set).</summary>
     public int[] LowerTierNodes = System.Array.Empty<int>();
+
+    /// <summary>This node alone, as the zonelist of reclaim bound to it (kswapd, __GFP_THISNODE).</summary>
+    public int[] Alone { get; }
 
     /// <summary>node_zonelists[ZONELIST_FALLBACK]: every node by distance from this one (build_zonelists).</summary>
     public int[] Zonelist = System.Array.Empty<int>();

@@ -21,6 +21,51 @@ internal sealed class SharedFile
 
     /// <summary>VMAs mapping the file, shared or private (address_space->i_mmap).</summary>
     public List<Vma> Mappers { get; } = new();
+
+    /// <summary>
+    /// The rmap walk of a page-cache folio (rmap_walk_file): every PTE of a mapper at slot
+    /// <paramref name="slot"/> that maps <paramref name="frame"/> (a private mapping's copy is another folio).
+    /// A struct enumerator: nothing is allocated on the reclaim path.
+    /// </summary>
+    public FileMappings MappingsOf(int slot, int frame, uint[] ptes) => new(Mappers, ptes, slot, frame);
+}
+
+/// <summary>Enumerates (virtual page, VMA) of the PTEs that map one page-cache frame; see <see cref="SharedFile.MappingsOf"/>.</summary>
+internal struct FileMappings
+{
+    private readonly List<Vma> _vmas;
+    private readonly uint[] _ptes;
+    private readonly int _slot, _frame;
+    private int _index;
+
+    public FileMappings(List<Vma> vmas, uint[] ptes, int slot, int frame)
+    {
+        _vmas = vmas;
+        _ptes = ptes;
+        _slot = slot;
+        _frame = frame;
+        _index = -1;
+        Current = default;
+    }
+
+    public (int Vpage, Vma Vma) Current { get; private set; }
+
+    public FileMappings GetEnumerator() => this;
+
+    public bool MoveNext()
+    {
+        while (++_index < _vmas.Count)
+        {
+            var vma = _vmas[_index];
+            int v = vma.VpageOf(_slot);
+            if (v < 0) continue;
+            uint pte = _ptes[v];
+            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != _frame) continue;
+            Current = (v, vma);
+            return true;
+        }
+        return false;
+    }
 }
 
 /// <summary>

@@ -121,6 +121,9 @@ internal abstract class LruPolicy
     /// <summary>Put a surviving folio back on its LRU (move_folios_to_lru).</summary>
     protected abstract void PutBack(int frame);
 
+    /// <summary>Pages on the memcg's unevictable lists (mlocked), every node.</summary>
+    public virtual long UnevictablePages(MemCgroup memcg) => 0;
+
     /// <summary>Compat sizes in pages: active anon, inactive anon, active file, inactive file.</summary>
     public abstract (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg);
 
@@ -161,6 +164,20 @@ internal abstract class LruPolicy
         return sc.ProactiveSwappiness ?? memcg.Swappiness ?? _m.Options.Swappiness;
     }
 
+    /// <summary>
+    /// swap_free of a slot whose page does not come back through it (a zram swap-in skipping the swap
+    /// cache, an exiting mm, MADV_FREE): the slot and its owner's swap charge go. Returns the slot's shadow.
+    /// </summary>
+    public ulong FreeSwapSlot(int slot)
+    {
+        var swap = _m.Swap!;
+        ulong shadow = swap.Shadow(slot);
+        var owner = ShadowOwner(shadow);
+        if (owner != null) owner.SwapUsage--;
+        swap.Free(slot);
+        return shadow;
+    }
+
     /// <summary>The memcg a shadow entry was charged to (swap accounting), or null.</summary>
     public MemCgroup? ShadowOwner(ulong shadow)
     {
@@ -178,15 +195,7 @@ internal abstract class LruPolicy
         int slot = _frames.Rmap[frame];
         if (slot < 0) return false;
         if ((_frames.Flags[frame] & PageFlags.SwapBacked) != 0) return true;
-        var file = _m.PageCache.FileOf(slot);
-        var ptes = _m.PageTables.Ptes;
-        foreach (var vma in file.Mappers)
-        {
-            int v = vma.VpageOf(slot);
-            if (v < 0) continue;
-            uint pte = ptes[v];
-            if ((pte & Pte.Present) != 0 && Pte.Frame(pte) == frame) return true;
-        }
+        foreach (var _ in _m.PageCache.FileOf(slot).MappingsOf(slot, frame, _m.PageTables.Ptes)) return true;
         return false;
     }
 
@@ -227,15 +236,11 @@ internal abstract class LruPolicy
             OnYoungPte(frame, slot);
             return 1;
         }
-        var file = _m.PageCache.FileOf(slot);
         int referenced = 0;
-        foreach (var vma in file.Mappers)
+        foreach (var (v, vma) in _m.PageCache.FileOf(slot).MappingsOf(slot, frame, ptes))
         {
-            int v = vma.VpageOf(slot);
-            if (v < 0) continue;
+            if (!vma.HasRecency) continue;
             uint pte = ptes[v];
-            // A private mapping's copy (a COW'd page) is another folio: only PTEs on this frame count.
-            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame || !vma.HasRecency) continue;
             _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
             if ((pte & Pte.Young) == 0) continue;
             ptes[v] = pte & ~Pte.Young;
@@ -249,15 +254,11 @@ internal abstract class LruPolicy
     private bool UnmapFile(int frame)
     {
         int slot = _frames.Rmap[frame];
-        var file = _m.PageCache.FileOf(slot);
         var ptes = _m.PageTables.Ptes;
         bool dirty = false;
-        foreach (var vma in file.Mappers)
+        foreach (var (v, vma) in _m.PageCache.FileOf(slot).MappingsOf(slot, frame, ptes))
         {
-            int v = vma.VpageOf(slot);
-            if (v < 0) continue;
             uint pte = ptes[v];
-            if ((pte & Pte.Present) == 0 || Pte.Frame(pte) != frame) continue;
             _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
             dirty |= (pte & Pte.Dirty) != 0;
             ptes[v] = Pte.None;

@@ -165,13 +165,7 @@ internal sealed class MemcgReclaim
                     frames.Free(f);
                 }
             }
-            else if (Pte.IsSwap(pte) && _m.Swap != null)
-            {
-                int slot = Pte.Slot(pte);
-                var owner = _policy.ShadowOwner(_m.Swap.Shadow(slot));
-                if (owner != null) owner.SwapUsage--;
-                _m.Swap.Free(slot);
-            }
+            else if (Pte.IsSwap(pte) && _m.Swap != null) _policy.FreeSwapSlot(Pte.Slot(pte));
             ptes[v] = Pte.None;
         }
         foreach (var vma in mm.Vmas)

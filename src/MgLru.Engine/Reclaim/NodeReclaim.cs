@@ -96,7 +96,7 @@ internal sealed class NodeReclaim
         long high = _m.BalanceMark(node);
         sc.Reset(Reclaimer.Kswapd, null, Math.Max(high, LruPolicy.SwapClusterMax), maySwap: true, LruPolicy.DefPriority);
         sc.Node = node;
-        sc.Zonelist = new[] { node };
+        sc.Zonelist = _m.Nodes[node].Alone;
         long total = 0;
         do
         {
@@ -122,7 +122,7 @@ internal sealed class NodeReclaim
     }
 
     /// <summary>Direct reclaim of one node, as an allocation bound to it (__GFP_THISNODE) does.</summary>
-    public long DirectReclaimNode(int node) => TryToFreePages(new[] { node });
+    public long DirectReclaimNode(int node) => TryToFreePages(_m.Nodes[node].Alone);
 
     /// <summary>try_to_free_pages: global direct reclaim of SWAP_CLUSTER_MAX pages over the zonelist's nodes.</summary>
     private long TryToFreePages(int[] zonelist)

@@ -47,15 +47,12 @@ internal sealed class Flusher
     {
         int slot = _m.Frames.Rmap[frame];
         if (slot < 0) return false;
-        var file = _m.PageCache.FileOf(slot);
         var ptes = _m.PageTables.Ptes;
         bool dirty = false;
-        foreach (var vma in file.Mappers)
+        foreach (var (v, _) in _m.PageCache.FileOf(slot).MappingsOf(slot, frame, ptes))
         {
-            int v = vma.VpageOf(slot);
-            if (v < 0) continue;
             uint pte = ptes[v];
-            if ((pte & (Pte.Present | Pte.Dirty)) != (Pte.Present | Pte.Dirty) || Pte.Frame(pte) != frame) continue;
+            if ((pte & Pte.Dirty) == 0) continue;
             ptes[v] = pte & ~Pte.Dirty;
             dirty = true;
         }

@@ -327,13 +327,19 @@ public sealed class Simulation
         return 0;
     }
 
-    /// <summary>The memcg's unreclaimable overhead: frames taken from the node, charged, never on an LRU.</summary>
+    /// <summary>
+    /// The memcg's unreclaimable overhead: frames charged and never on an LRU, taken from the first node
+    /// with CPUs and, when it is full, the next ones of its zonelist.
+    /// </summary>
     private void ChargeOverhead(MemCgroup memcg, long pages)
     {
+        var zonelist = _m.Nodes[FirstCpuNode(_m.Nodes)].Zonelist;
+        int node = 0;
         for (long i = 0; i < pages; i++)
         {
-            int f = _m.Frames.Allocate(memcg.Index);
-            if (f < 0) throw new ArgumentException($"The node's memory cannot hold the overhead of memcg {memcg.Path} ({pages} pages).");
+            int f = -1;
+            for (; node < zonelist.Length && (f = _m.Frames.Allocate(memcg.Index, zonelist[node])) < 0; node++) { }
+            if (f < 0) throw new ArgumentException($"The machine's memory cannot hold the overhead of memcg {memcg.Path} ({pages} pages).");
             _m.Frames.Flags[f] |= PageFlags.Kernel;
             memcg.Usage++;
         }
@@ -527,9 +533,7 @@ public sealed class Simulation
                 uint pte = ptes[v];
                 if (Pte.IsSwap(pte))
                 {
-                    int slot = Pte.Slot(pte);
-                    _policy.ShadowOwner(_m.Swap!.Shadow(slot))?.SwapUsageDecrement();
-                    _m.Swap.Free(slot);
+                    _policy.FreeSwapSlot(Pte.Slot(pte));
                     ptes[v] = Pte.None;
                     mm.SwapEntries--;
                     continue;
@@ -554,22 +558,35 @@ public sealed class Simulation
     private long RunSlice(TaskRuntime task, long budget)
     {
         var mm = task.Mm;
-        if (!mm.SingleVma) return RunSliceMixed(task, budget);
         var ptes = _m.PageTables.Ptes;
         var gen = task.Generator;
-        var vma = mm.Primary;
-        long accessNs = _m.Costs.AccessNs;
-        long n = 0;
+        var primary = mm.Primary;
+        // Most mms have one VMA: what it is stays in locals; with several, each access finds its own.
+        bool single = mm.SingleVma;
+        var vma = primary;
         bool fileRead = vma.Backend == MemoryBackend.FileRead;
         bool pfnMap = (vma.Flags & VmaFlags.PfnMap) != 0;
+        long n = 0;
         while (n < budget && !gen.Done)
         {
             int v = mm.Base + gen.Next(out bool write);
             n++;
+            if (!single)
+            {
+                vma = mm.FindVma(v);
+                fileRead = vma.Backend == MemoryBackend.FileRead;
+                pfnMap = (vma.Flags & VmaFlags.PfnMap) != 0;
+                if (vma != primary)
+                {
+                    // The generator's store draw is the first mapping's; the others have their own write fraction.
+                    uint threshold = vma.WriteThreshold;
+                    write = threshold == uint.MaxValue || (threshold != 0 && (uint)(task.WriteRandom.NextUInt64() >> 32) < threshold);
+                }
+            }
             if (pfnMap)
             {
                 // Device memory: no struct page, no LRU, nothing to reclaim.
-                _m.NowNs += accessNs;
+                _m.NowNs += _m.Costs.AccessNs;
                 continue;
             }
             if (fileRead)
@@ -585,44 +602,6 @@ public sealed class Simulation
                 continue;
             }
             if (!HandleFault(task, vma, v, write)) break; // the task was OOM-killed
-        }
-        return EndSlice(task, n);
-    }
-
-    /// <summary>The access loop of an mm with several VMAs: each access finds its VMA, which says what it is.</summary>
-    private long RunSliceMixed(TaskRuntime task, long budget)
-    {
-        var mm = task.Mm;
-        var ptes = _m.PageTables.Ptes;
-        var gen = task.Generator;
-        long n = 0;
-        while (n < budget && !gen.Done)
-        {
-            int v = mm.Base + gen.Next(out bool write);
-            n++;
-            var vma = mm.FindVma(v);
-            if (vma != mm.Primary)
-            {
-                uint threshold = vma.WriteThreshold;
-                write = threshold == uint.MaxValue || (threshold != 0 && (uint)(task.WriteRandom.NextUInt64() >> 32) < threshold);
-            }
-            if ((vma.Flags & VmaFlags.PfnMap) != 0)
-            {
-                _m.NowNs += _m.Costs.AccessNs;
-                continue;
-            }
-            if (vma.Backend == MemoryBackend.FileRead)
-            {
-                if (!AccessThroughFd(task, vma.SlotOf(v), write)) break;
-                continue;
-            }
-            uint pte = ptes[v];
-            if ((pte & Pte.Present) != 0 && (!write || (pte & Pte.ReadOnly) == 0))
-            {
-                Hit(v, pte, write);
-                continue;
-            }
-            if (!HandleFault(task, vma, v, write)) break;
         }
         return EndSlice(task, n);
     }
@@ -803,12 +782,8 @@ public sealed class Simulation
         if (Pte.IsSwap(pte))
         {
             var swap = _m.Swap!;
-            int slot = Pte.Slot(pte);
-            ulong shadow = swap.Shadow(slot);
-            var owner = _policy.ShadowOwner(shadow);
-            if (owner != null) owner.SwapUsage--;
             // zram (SWP_SYNCHRONOUS_IO, one user): swap-in skips the swap cache and frees the slot.
-            swap.Free(slot);
+            ulong shadow = _policy.FreeSwapSlot(Pte.Slot(pte));
             task.Mm.SwapEntries--;
             memcg.Count(VmEvent.PgMajFault);
             memcg.Count(VmEvent.PswpIn);

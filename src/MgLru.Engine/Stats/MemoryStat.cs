@@ -42,9 +42,7 @@ internal static class MemoryStat
         Add("active_anon", P(activeAnon));
         Add("inactive_file", P(inactiveFile));
         Add("active_file", P(activeFile));
-        long unevictable = 0;
-        foreach (var l in memcg.Lruvecs) unevictable += l.NrUnevictable;
-        Add("unevictable", P(unevictable));
+        Add("unevictable", P(policy.UnevictablePages(memcg)));
         Add("file_mapped", P(policy.MappedFilePages(memcg)));
         Add("file_dirty", P(dirtyFile));
         Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));

@@ -61,13 +61,8 @@ internal sealed class Migration
         else if (slot >= 0)
         {
             _m.PageCache.Entries[slot] = Pte.MakePresent(target);
-            foreach (var vma in _m.PageCache.FileOf(slot).Mappers)
-            {
-                int v = vma.VpageOf(slot);
-                if (v < 0) continue;
-                uint pte = ptes[v];
-                if ((pte & Pte.Present) != 0 && Pte.Frame(pte) == f) ptes[v] = (pte & ~Pte.FrameMask) | (uint)target;
-            }
+            foreach (var (v, _) in _m.PageCache.FileOf(slot).MappingsOf(slot, f, ptes))
+                ptes[v] = (ptes[v] & ~Pte.FrameMask) | (uint)target;
         }
         frames.Free(f);
         // Demotion is reclaim's work; a promotion is paid by the faulting task (or the daemon).

@@ -121,41 +121,34 @@ internal static class ReportBuilder
     }
 
     private static ReportSheet Cgroups(IReadOnlyList<Run> runs)
-    {
-        var properties = typeof(ReclaimResult).GetProperties();
-        var headers = new List<string> { "Run" };
-        headers.AddRange(properties.Select(p => p.Name));
-        var sheet = new ReportSheet("Cgroups", headers);
-        for (int i = 0; i < properties.Length; i++)
-        {
-            var t = properties[i].PropertyType;
-            sheet.Formats[i + 1] = t == typeof(double) ? (properties[i].Name.EndsWith("Ratio", StringComparison.Ordinal) ? NumberStyle.Percent : NumberStyle.Decimal)
-                : t == typeof(long) ? NumberStyle.Integer : NumberStyle.General;
-        }
-        foreach (var run in runs)
-        {
-            var row = new List<object?> { run.Label };
-            row.AddRange(properties.Select(p => p.GetValue(run.Row) is ulong u ? (double)u : p.GetValue(run.Row)));
-            sheet.Add(row.ToArray());
-        }
-        return sheet;
-    }
+        => Objects("Cgroups", runs.Select(r => (r.Label, r.Row)));
 
     private static ReportSheet Nodes(List<(string Label, ReclaimSimulation Sim)> simulations)
+        => Objects("Nodes", simulations.SelectMany(s => s.Sim.Engine.NodeResults().Select(n => (s.Label, n))));
+
+    /// <summary>
+    /// A sheet of flat result objects, one column per property after the run's label: shares and ratios as
+    /// percentages, other fractions with decimals, counts as integers.
+    /// </summary>
+    private static ReportSheet Objects<T>(string name, IEnumerable<(string Label, T Item)> items)
     {
-        var properties = typeof(NodeResult).GetProperties();
+        var properties = typeof(T).GetProperties();
         var headers = new List<string> { "Run" };
         headers.AddRange(properties.Select(p => p.Name));
-        var sheet = new ReportSheet("Nodes", headers);
+        var sheet = new ReportSheet(name, headers);
         for (int i = 0; i < properties.Length; i++)
-            sheet.Formats[i + 1] = properties[i].Name == "AccessShare" ? NumberStyle.Percent : properties[i].PropertyType == typeof(long) ? NumberStyle.Integer : NumberStyle.General;
-        foreach (var (label, sim) in simulations)
-            foreach (var node in sim.Engine.NodeResults())
-            {
-                var row = new List<object?> { label };
-                row.AddRange(properties.Select(p => p.GetValue(node)));
-                sheet.Add(row.ToArray());
-            }
+        {
+            var p = properties[i];
+            sheet.Formats[i + 1] = p.PropertyType == typeof(double)
+                ? (p.Name.EndsWith("Ratio", StringComparison.Ordinal) || p.Name.EndsWith("Share", StringComparison.Ordinal) ? NumberStyle.Percent : NumberStyle.Decimal)
+                : p.PropertyType == typeof(long) ? NumberStyle.Integer : NumberStyle.General;
+        }
+        foreach (var (label, item) in items)
+        {
+            var row = new List<object?> { label };
+            row.AddRange(properties.Select(p => p.GetValue(item) is ulong u ? (double)u : p.GetValue(item)));
+            sheet.Add(row.ToArray());
+        }
         return sheet;
     }
 

@@ -153,6 +153,13 @@ internal sealed partial class ClassicPolicy : LruPolicy
         return (aa, ia, af, inf);
     }
 
+    public override long UnevictablePages(MemCgroup memcg)
+    {
+        long n = 0;
+        for (int node = 0; node < _nodes; node++) n += _lruvecs[memcg.Index * _nodes + node].Size[ClassicLruvec.Unevictable];
+        return n;
+    }
+
     public override void CheckLists()
     {
         for (int lv = 0; lv < _lruvecs.Length; lv++)

@@ -102,6 +102,13 @@ internal sealed partial class MglruPolicy
         return (activeAnon, inactiveAnon, activeFile, inactiveFile);
     }
 
+    public override long UnevictablePages(MemCgroup memcg)
+    {
+        long n = 0;
+        foreach (var l in memcg.Lruvecs) n += l.NrUnevictable;
+        return n;
+    }
+
     /// <summary>The compat active/inactive sizes of one lruvec.</summary>
     public static (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruvecSizes(Lruvec l)
     {

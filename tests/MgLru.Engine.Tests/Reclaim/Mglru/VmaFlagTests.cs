@@ -9,11 +9,11 @@ namespace MgLru.Engine.Tests.Reclaim.Mglru;
 /// <summary>VMA flags (invariant 12): what walks skip, where faults land, what cannot be reclaimed.</summary>
 public sealed class VmaFlagTests
 {
-    private static Engine.Simulation.Simulation Sim(VmaFlags flags, MemoryBackend backend = MemoryBackend.Anon, long limitPages = 1024, long accesses = 0)
+    private static Engine.Simulation.Simulation Sim(VmaFlags flags, MemoryBackend backend = MemoryBackend.Anon, long limitPages = 1024, long accesses = 0, ReclaimPolicy policy = ReclaimPolicy.Mglru)
     {
         var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential, backend: backend), 16 * Scenarios.Page, accesses, vmaFlags: flags);
         var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: new[] { task });
-        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { LruGenEnabled = 7, SwapBytes = 1 << 24, CheckInvariants = true }));
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = 7, SwapBytes = 1 << 24, CheckInvariants = true }));
         sim.Run();
         return sim;
     }
@@ -61,10 +61,13 @@ public sealed class VmaFlagTests
         Assert.Equal(0, r.PgScan);
     }
 
-    [Fact]
-    public void Mlocked_pages_show_as_unevictable()
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru)]
+    [InlineData(ReclaimPolicy.Classic)]
+    public void Mlocked_pages_show_as_unevictable(ReclaimPolicy policy)
     {
-        var sim = Sim(VmaFlags.Locked);
+        // Each policy keeps its own unevictable list; memory.stat reads the one in use.
+        var sim = Sim(VmaFlags.Locked, policy: policy);
         Assert.Contains("unevictable 65536\n", sim.MemoryStatText("t"));
         Assert.Contains("anon 0\n", sim.MemoryStatText("t"));
     }
