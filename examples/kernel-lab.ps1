@@ -2,7 +2,7 @@
 # simulated counters next to the real 6.1 and 6.12 kernels' (the mean of their two runs).
 # The lab: a 128 MiB memcg, swappiness 60, 1 GiB zram, one CPU (all reclaim is direct), THP off,
 # MADV_RANDOM; the program and its helper arrays take about 370 pages of the limit (-Overhead).
-# There is no 6.12 rule set yet: the 6.12 rows run under V6_14, the closest one.
+# Each kernel's rows run under its own rule set: -KernelRules V6_1 and V6_12.
 param([string] $Lab = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'kernel-lab'))
 
 $tracePath = [System.IO.Path]::Combine($Lab, 'traces', 'anon-zipf_s256.u32')
@@ -34,8 +34,8 @@ function Get-LabMean([string] $Key, [string] $Column) {
 $rows = @{}
 foreach ($mode in 7, 3, 1, 0) {
     $cg = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace
-    $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_14 -Swap 1GB -Swappiness 60 }
-             else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_14 -Swap 1GB -Swappiness 60 }
+    $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
+             else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
     $rows['k6.1/' + $mode] = $sweep[0]
     $rows['k6.12/' + $mode] = $sweep[1]
 }

@@ -29,11 +29,14 @@ internal abstract class LruPolicy
 
     protected readonly Machine _m;
     protected readonly FrameTable _frames;
+    /// <summary>Which kernel's rules apply where versions differ.</summary>
+    protected readonly KernelRuleSet _rules;
 
     protected LruPolicy(Machine machine)
     {
         _m = machine;
         _frames = machine.Frames;
+        _rules = KernelRuleSet.For(machine.Options.Rules);
         _migration = new Tiering.Migration(machine);
     }
 
@@ -114,6 +117,21 @@ internal abstract class LruPolicy
 
     /// <summary>folio_check_references: the policy's verdict on an isolated folio with <paramref name="referencedPtes"/> young PTEs.</summary>
     protected abstract FolioReference CheckReferences(int frame, int referencedPtes);
+
+    /// <summary>
+    /// The generic folio_check_references: a young PTE marks the folio referenced and keeps it for one
+    /// more trip; a second reference (PG_referenced already set), or young PTEs in several mappings,
+    /// activates it.
+    /// </summary>
+    protected FolioReference CheckReferencesTwice(int frame, int referencedPtes)
+    {
+        uint flags = _frames.Flags[frame];
+        bool referencedFolio = (flags & PageFlags.Referenced) != 0;
+        _frames.Flags[frame] = flags & ~PageFlags.Referenced;
+        if (referencedPtes == 0) return FolioReference.Reclaim;
+        _frames.Flags[frame] |= PageFlags.Referenced;
+        return referencedFolio || referencedPtes > 1 ? FolioReference.Activate : FolioReference.Keep;
+    }
 
     /// <summary>Whether reclaim asks rmap for references at all (the exact LRU evicts by list order alone).</summary>
     protected virtual bool ChecksReferences => true;
@@ -229,25 +247,33 @@ internal abstract class LruPolicy
         {
             // An anon folio has one PTE: its rmap word (anon_vma with one mapping).
             var owner = _m.Mms[_m.PageTables.MmOf(slot)].FindVma(slot);
-            if (!owner.HasRecency) return 0;
-            _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
-            if ((ptes[slot] & Pte.Young) == 0) return 0;
-            ptes[slot] &= ~Pte.Young;
-            OnYoungPte(frame, slot);
-            return 1;
+            return YoungPteReference(frame, slot, owner, ptes);
         }
         int referenced = 0;
         foreach (var (v, vma) in _m.PageCache.FileOf(slot).MappingsOf(slot, frame, ptes))
-        {
-            if (!vma.HasRecency) continue;
-            uint pte = ptes[v];
-            _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
-            if ((pte & Pte.Young) == 0) continue;
-            ptes[v] = pte & ~Pte.Young;
-            referenced++;
-            OnYoungPte(frame, v);
-        }
+            referenced += YoungPteReference(frame, v, vma, ptes);
         return referenced;
+    }
+
+    /// <summary>
+    /// folio_referenced_one for one mapping: 1 if its PTE was young (and is now cleared). 6.4+ skips
+    /// mappings without recency (invalid_folio_referenced_vma); 6.1 clears their young bit, counts it
+    /// unless VM_SEQ_READ and doesn't look around; 6.1 has no NOREUSE.
+    /// </summary>
+    private int YoungPteReference(int frame, int v, Vma vma, uint[] ptes)
+    {
+        bool recency = _rules.RecencySkipsRmap ? vma.HasRecency : (vma.Flags & (VmaFlags.SeqRead | VmaFlags.RandRead)) == 0;
+        if (!recency && _rules.RecencySkipsRmap) return 0;
+        _m.SpendReclaim(_m.Costs.RmapWalkNs, CostCategory.Rmap);
+        uint pte = ptes[v];
+        if ((pte & Pte.Young) == 0) return 0;
+        ptes[v] = pte & ~Pte.Young;
+        if (recency)
+        {
+            OnYoungPte(frame, v);
+            return 1;
+        }
+        return (vma.Flags & VmaFlags.SeqRead) == 0 ? 1 : 0;
     }
 
     /// <summary>try_to_unmap of a file folio: clear every mapper's PTE, carrying dirty PTEs over to the folio.</summary>

@@ -14,8 +14,17 @@ public enum ReclaimPolicy
 /// <summary>Which kernel's MGLRU rules the engine follows where versions differ.</summary>
 public enum KernelRules
 {
-    /// <summary>6.1.69+ through 6.13: first-young promotion, order_base_2(refs+1) tiers, gains 1:2.</summary>
+    /// <summary>
+    /// 6.1.y from 6.1.69 (the "fix underprotected page cache" backport): first-young promotion,
+    /// order_base_2(refs+1) tiers, gains 1:2, no memcg LRU, aging inside direct-reclaim eviction,
+    /// workingset_refault only for recent refaults, workingset_activate at tier protection.
+    /// </summary>
     V6_1,
+    /// <summary>
+    /// 6.12.y (v6.12-rc6 through 6.13): 6.1's aging, tiers and PID controller, with the memcg LRU,
+    /// the v6.5 workingset accounting, recency-less mappings ignored by rmap, and the 6.12-rc6 look-around.
+    /// </summary>
+    V6_12,
     /// <summary>6.14 and later: referenced-then-workingset promotion, workingset = tier 3, gains 2:3.</summary>
     V6_14,
 }

@@ -29,7 +29,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateNotNullOrEmpty]
     public ReclaimPolicy[] Policy { get; set; } = { ReclaimPolicy.Mglru };
 
-    /// <summary>Kernel rule set where MGLRU versions differ: V6_1 (6.1.69+ to 6.13) or V6_14 (6.14+); several values sweep.</summary>
+    /// <summary>Kernel rule set where versions differ: V6_1 (6.1.y from 6.1.69), V6_12 (6.12.y, to 6.13) or V6_14 (6.14+); several values sweep.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public KernelRules[] KernelRules { get; set; } = { Engine.Scenario.KernelRules.V6_14 };

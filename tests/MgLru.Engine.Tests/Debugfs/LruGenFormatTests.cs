@@ -32,6 +32,12 @@ public sealed class LruGenFormatTests
     public void Lru_gen_full_in_the_612_and_later_format()
         => Assert.Equal(Golden("lru_gen_full-v6_14-ten-pages.txt"), TenPages(KernelRules.V6_14).LruGenText(full: true));
 
+    // Derivation (6.12): the 6.12+ text format (TYFA walk counters, 'x' marks) with 6.1's placement: before
+    // 6.14 an active folio goes to max_seq, so the ten pages are in seq 3.
+    [Fact]
+    public void Lru_gen_full_in_the_612_format_with_the_pre_614_placement()
+        => Assert.Equal(Golden("lru_gen_full-v6_12-ten-pages.txt"), TenPages(KernelRules.V6_12).LruGenText(full: true));
+
     // Derivation (6.1): the same sizes except that an active folio goes to max_seq (seq 3); marks that the
     // 6.12+ format prints as 'x' are blanks; the walk line has six counters LOYNFA on max_seq and blank-marked
     // zeros elsewhere; the tier lines of min_seq show "rep" with p from protected[tier - 1] (0 for tier 0).

@@ -12,8 +12,8 @@ namespace MgLru.Engine.Tests.Fidelity;
 /// <summary>
 /// The kernel lab's anon-zipf run (shared/kernel-lab) replayed, against the real kernels' counters with
 /// the fidelity targets: misses within 2 %, pgsteal within 3 %, pgscan within 15 %. Only the kernel × mode
-/// pairs the engine meets today are here (README "Against the real kernel" has the full table); they
-/// guard what has been reached.
+/// pairs the engine meets today are here (README "Against the real kernel" has the full table: 6.1's MGLRU
+/// modes miss 5–6 % too often); they guard what has been reached.
 /// </summary>
 public sealed class KernelLabTests
 {
@@ -36,16 +36,10 @@ public sealed class KernelLabTests
         return mean;
     }
 
-    [Theory]
-    [InlineData("k6.1", 0, KernelRules.V6_1, true)]
-    [InlineData("k6.12", 0, KernelRules.V6_14, true)]
-    [InlineData("k6.12", 7, KernelRules.V6_14, true)]
-    [InlineData("k6.12", 3, KernelRules.V6_14, true)]
-    [InlineData("k6.12", 1, KernelRules.V6_14, false)] // pgscan is 23 % low: open work
-    public void Replay_lands_on_the_kernels_counters(string kernel, int mode, KernelRules rules, bool checkScan)
+    /// <summary>The lab run under <paramref name="rules"/>: 128 MiB memcg with the program's ~370 pages, swappiness 60, 1 GiB zram, one CPU.</summary>
+    private static Engine.Simulation.Simulation Replay(int mode, KernelRules rules)
     {
         var trace = Trace.Value;
-        // 128 MiB memcg with the lab program's own ~370 pages, swappiness 60, 1 GiB zram, one CPU.
         var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages), trace.FootprintPages * Scenarios.Page, 0);
         var cg = new MemCgroupSpec("lab", 128L << 20, tasks: new[] { task }, overheadBytes: 370 * Scenarios.Page);
         var options = new RunOptions
@@ -58,15 +52,74 @@ public sealed class KernelLabTests
         };
         var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
         sim.Run();
-        var r = sim.Results().Single();
+        return sim;
+    }
+
+    [Theory]
+    [InlineData("k6.1", 0, KernelRules.V6_1)]
+    [InlineData("k6.12", 0, KernelRules.V6_12)]
+    [InlineData("k6.12", 7, KernelRules.V6_12)]
+    [InlineData("k6.12", 3, KernelRules.V6_12)]
+    [InlineData("k6.12", 1, KernelRules.V6_12)]
+    public void Replay_lands_on_the_kernels_counters(string kernel, int mode, KernelRules rules)
+    {
+        var r = Replay(mode, rules).Results().Single();
         var lab = Lab(kernel, mode);
-        Assert.Equal(trace.Requests, r.Accesses);
+        Assert.Equal(Trace.Value.Requests, r.Accesses);
         Assert.InRange(r.PgMajFault / lab["majflt"], 0.98, 1.02);
         Assert.InRange(r.PswpIn / lab["vm_pswpin"], 0.98, 1.02);
         Assert.InRange(r.PgSteal / lab["cg_pgsteal"], 0.97, 1.03);
-        if (checkScan) Assert.InRange(r.PgScan / lab["cg_pgscan"], 0.85, 1.15);
+        Assert.InRange(r.PgScan / lab["cg_pgscan"], 0.85, 1.15);
         // One CPU, no node pressure: all reclaim is memcg direct reclaim, as in the lab.
         Assert.Equal(0, r.PgScanKswapd);
         Assert.Equal(r.PgScan, r.PgScanDirect);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(1)]
+    public void Refault_counters_differ_between_the_rule_sets_as_between_the_kernels(int mode)
+    {
+        // 6.12 (v6.5+ accounting): every refault into the lruvec counts, so refault ≈ misses as on the kernel;
+        // recent ones are activations, and all of them happen in a fault, so restore = activate.
+        var r612 = Replay(mode, KernelRules.V6_12).Results().Single();
+        var lab612 = Lab("k6.12", mode);
+        Assert.InRange(r612.WorkingsetRefaultAnon / lab612["cg_workingset_refault_anon"], 0.98, 1.02);
+        Assert.Equal(r612.WorkingsetActivateAnon, r612.WorkingsetRestoreAnon);
+        Assert.InRange(lab612["cg_workingset_restore_anon"] / lab612["cg_workingset_activate_anon"], 0.99, 1.01);
+        // 6.1: only recent refaults count (restore = refault, far below the misses, on both), and activate
+        // counts sort_folio's protections instead.
+        var r61 = Replay(mode, KernelRules.V6_1).Results().Single();
+        var lab61 = Lab("k6.1", mode);
+        Assert.Equal(r61.WorkingsetRefaultAnon, r61.WorkingsetRestoreAnon);
+        Assert.InRange(lab61["cg_workingset_restore_anon"] / lab61["cg_workingset_refault_anon"], 0.99, 1.01);
+        Assert.True(r61.WorkingsetRefaultAnon < r61.PgMajFault / 2 && lab61["cg_workingset_refault_anon"] < lab61["majflt"] / 2);
+    }
+
+    /// <summary>(seq, anon pages) of memcg /lab on node 0 in an lru_gen dump.</summary>
+    private static List<(long Seq, long Anon)> LabGenerations(string text)
+    {
+        var gens = new List<(long, long)>();
+        bool inLab = false;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("memcg", StringComparison.Ordinal)) { inLab = line.EndsWith("/lab", StringComparison.Ordinal); continue; }
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (inLab && f.Length == 4 && long.TryParse(f[0], out long seq))
+                gens.Add((seq, long.Parse(f[2], CultureInfo.InvariantCulture)));
+        }
+        return gens;
+    }
+
+    [Fact]
+    public void The_612_end_of_run_lru_gen_has_the_kernels_shape()
+    {
+        // Kernel 6.12, mode 0x7, stopped at the end: three generations 13..15; the youngest holds most pages.
+        var kernel = LabGenerations(File.ReadAllText(Path.Combine(Reference.SharedFolder(), "kernel-lab", "dumps", "lru_gen-k6.12-anon-zipf-m0x7.txt")));
+        var sim = LabGenerations(Replay(7, KernelRules.V6_12).LruGenText());
+        Assert.Equal(kernel.Count, sim.Count);
+        int Largest(List<(long Seq, long Anon)> g) => g.IndexOf(g.OrderByDescending(x => x.Anon).First());
+        Assert.Equal(Largest(kernel), Largest(sim));
+        Assert.Equal(kernel[^1].Seq, sim[^1].Seq); // as many agings as the kernel's
     }
 }

@@ -29,7 +29,7 @@ public sealed class PropertyTests
         from rss in Gen.ArrayOf(Gen.Choose(1, 160), memcgs)
         from kinds in Gen.ArrayOf(Gen.Elements(WorkloadKind.Sequential, WorkloadKind.Uniform, WorkloadKind.Zipf), memcgs)
         from accesses in Gen.Choose(0, 3000)
-        from rules in Gen.Elements(KernelRules.V6_1, KernelRules.V6_14)
+        from rules in Gen.Elements(KernelRules.V6_1, KernelRules.V6_12, KernelRules.V6_14)
         from enabled in Gen.Elements(0, 1, 3, 5, 7)
         from swappiness in Gen.Elements(0, 1, 30, 60, 100, 200)
         from swap in Gen.Elements(0, 16, 64, 4096)

@@ -216,6 +216,7 @@ public sealed class NodeWalkTests
 {
     [Theory]
     [InlineData(KernelRules.V6_14)]
+    [InlineData(KernelRules.V6_12)]
     [InlineData(KernelRules.V6_1)]
     public void Page_table_walks_leave_folios_of_other_nodes_alone_and_every_invariant_holds(KernelRules rules)
     {

@@ -16,7 +16,6 @@ internal sealed partial class ClassicPolicy : LruPolicy
 {
     private const int ListsPerLruvec = ClassicLruvec.NrLruLists;
     private readonly ClassicLruvec[] _lruvecs;
-    private readonly bool _v614;
     private readonly int[] _scratch = new int[3];
 
     private readonly int _nodes;
@@ -27,7 +26,6 @@ internal sealed partial class ClassicPolicy : LruPolicy
         _nodes = machine.Nodes.Length;
         _lruvecs = new ClassicLruvec[lruvecs];
         for (int i = 0; i < lruvecs; i++) _lruvecs[i] = new ClassicLruvec();
-        _v614 = machine.Options.Rules == KernelRules.V6_14;
     }
 
     public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 4;
@@ -100,20 +98,8 @@ internal sealed partial class ClassicPolicy : LruPolicy
         AddFolio(frame);
     }
 
-    /// <summary>
-    /// folio_check_references (classic): a young PTE marks the folio referenced and keeps it for one
-    /// more trip around the inactive list; a second reference, or young PTEs in several mappings,
-    /// activates it.
-    /// </summary>
-    protected override FolioReference CheckReferences(int frame, int referencedPtes)
-    {
-        uint flags = _frames.Flags[frame];
-        bool referencedFolio = (flags & PageFlags.Referenced) != 0;
-        _frames.Flags[frame] = flags & ~PageFlags.Referenced;
-        if (referencedPtes == 0) return FolioReference.Reclaim;
-        _frames.Flags[frame] |= PageFlags.Referenced;
-        return referencedFolio || referencedPtes > 1 ? FolioReference.Activate : FolioReference.Keep;
-    }
+    /// <summary>folio_check_references (classic): look twice before activating a mapped folio.</summary>
+    protected override FolioReference CheckReferences(int frame, int referencedPtes) => CheckReferencesTwice(frame, referencedPtes);
 
     /// <summary>lru_move_tail: to the tail of the inactive list, to be reclaimed next.</summary>
     public override void RotateReclaimable(int frame)

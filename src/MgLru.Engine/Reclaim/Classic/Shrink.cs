@@ -161,7 +161,7 @@ internal sealed partial class ClassicPolicy
         MoveFoliosToLru(list);
         memcg.Count(sc.StealEvent, reclaimed);
         memcg.Count(file ? VmEvent.PgStealFile : VmEvent.PgStealAnon, reclaimed);
-        if (_v614) NoteCost(l, file, pageout * SwapClusterMax + (scanned - reclaimed));
+        if (_rules.CostCountsIoAndRotations) NoteCost(l, file, pageout * SwapClusterMax + (scanned - reclaimed));
         else NoteCost(l, file, pageout);
         return reclaimed;
     }

@@ -51,7 +51,7 @@ internal sealed partial class ClassicPolicy
         {
             flags |= PageFlags.Workingset;
             // lru_note_cost_refault: a refault of a workingset page is IO the type paid for.
-            NoteCost(l, file, _v614 ? SwapClusterMax : 1);
+            NoteCost(l, file, _rules.CostCountsIoAndRotations ? SwapClusterMax : 1);
             memcg.Count(file ? VmEvent.WorkingsetRestoreFile : VmEvent.WorkingsetRestoreAnon);
         }
         return flags;

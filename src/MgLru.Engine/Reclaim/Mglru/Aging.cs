@@ -104,7 +104,7 @@ internal sealed partial class MglruPolicy
                 _frames.Unlink(f);
                 _frames.AddTail(ListOf(l, newGen, type), f);
                 // Don't count the workingset being lazily promoted; 6.1 counts protection only in sort_folio.
-                if (_v614 && refs + (workingset ? 1 : 0) != (1 << LruRefsWidth) + 1)
+                if (_rules.AgingFeedback2024 && refs + (workingset ? 1 : 0) != (1 << LruRefsWidth) + 1)
                     l.Protected[type * Lruvec.MaxNrTiers + TierFromRefs(refs, workingset)]++;
                 _m.SpendReclaim(_m.Costs.ScanFolioNs, CostCategory.Scan);
                 if (--remaining == 0) return false;
@@ -136,7 +136,7 @@ internal sealed partial class MglruPolicy
             }
         }
         if (!advanced) return false;
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             if (swappiness != 0 && swappiness <= MaxSwappiness)
             {

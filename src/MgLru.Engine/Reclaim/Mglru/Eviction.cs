@@ -11,16 +11,16 @@ namespace MgLru.Engine.Reclaim.Mglru;
 internal sealed partial class MglruPolicy
 {
     /// <summary>
-    /// lru_gen_shrink_lruvec / try_to_shrink_lruvec for memcg (non-root) reclaim at sc.Priority.
-    /// Returns whether aging happened (the memcg LRU would rotate it to the young generation).
+    /// lru_gen_shrink_lruvec (memcg reclaim): with the memcg LRU, a memcg whose aging ran moves to the
+    /// young memcg generation.
     /// </summary>
-    /// <summary>lru_gen_shrink_lruvec (memcg reclaim): a memcg whose aging ran moves to the young memcg generation.</summary>
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         var l = memcg.Lruvecs[sc.Node];
-        if (TryToShrinkLruvec(l, sc) && _v614) RotateMemcg(l, MemcgLruYoung);
+        if (TryToShrinkLruvec(l, sc) && _rules.MemcgLru) RotateMemcg(l, MemcgLruYoung);
     }
 
+    /// <summary>try_to_shrink_lruvec: evict batches until nr_to_scan is met; returns whether aging stopped the lruvec.</summary>
     public bool TryToShrinkLruvec(Lruvec l, ScanControl sc)
     {
         var memcg = _m.Memcgs[l.Memcg];
@@ -30,24 +30,36 @@ internal sealed partial class MglruPolicy
         long startMaxSeq = l.MaxSeq;
         while (true)
         {
-            nrToScan = _v614 ? GetNrToScan(l, sc, swappiness) : GetNrToScan61(l, sc, swappiness);
+            nrToScan = _rules.MemcgLru ? GetNrToScan(l, sc, swappiness) : GetNrToScan61(l, sc, swappiness);
             if (nrToScan <= 0) break;
             long delta = EvictFolios(l, sc, swappiness, out bool evictedAnon);
             if (delta == 0) break;
             scanned += delta;
             if (scanned >= nrToScan) break;
-            if (_v614 ? ShouldAbortScan(sc) : ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
+            if (_rules.MemcgLru ? ShouldAbortScan(sc) : ShouldAbortScan61(l, startMaxSeq, sc, evictedAnon)) break;
         }
         // Every file page taken from the coldest generation was dirty and not queued: wake the flushers.
         if (sc.UnqueuedDirty != 0 && sc.UnqueuedDirty == sc.FileTaken) _m.Flusher?.WakeUp();
         return nrToScan < 0;
     }
 
-    /// <summary>get_nr_to_scan (≥6.14): avoid aging at DEF_PRIORITY; otherwise age and stop this lruvec (-1).</summary>
+    /// <summary>
+    /// get_nr_to_scan (memcg LRU era, 6.3+): avoid aging at DEF_PRIORITY; otherwise age and stop this
+    /// lruvec (-1). Whether to age is should_run_aging of the rule set (6.12: the young/old heuristic at
+    /// three generations; 6.14: fewer than four generations).
+    /// </summary>
     private long GetNrToScan(Lruvec l, ScanControl sc, int swappiness)
     {
         long maxSeq = l.MaxSeq;
-        bool needAging = ShouldRunAging(l, maxSeq, swappiness, out long nr);
+        long nr;
+        bool needAging;
+        if (_rules.AgingFeedback2024) needAging = ShouldRunAging(l, maxSeq, swappiness, out nr);
+        else
+        {
+            needAging = ShouldRunAging61(l, swappiness, out nr);
+            // 6.12: a lruvec completely out of cold folios has nothing to scan.
+            if (l.MinSeq[swappiness == 0 ? Lruvec.File : Lruvec.Anon] + Lruvec.MinNrGens > maxSeq) nr = 0;
+        }
         if (!needAging || sc.Priority == DefPriority) return nr >> sc.Priority;
         return TryToIncMaxSeq(l, maxSeq, swappiness, false) ? -1 : 0;
     }
@@ -59,8 +71,8 @@ internal sealed partial class MglruPolicy
     private long GetNrToScan61(Lruvec l, ScanControl sc, int swappiness)
     {
         long maxSeq = l.MaxSeq;
-        long nrToScan = 0;
-        bool needAging = NeedsAging61(l, swappiness, sc, ref nrToScan);
+        bool needAging = ShouldRunAging61(l, swappiness, out long total);
+        long nrToScan = total >> sc.Priority;
         if (!needAging) return nrToScan;
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
         if (sc.Priority != DefPriority)
@@ -71,12 +83,16 @@ internal sealed partial class MglruPolicy
         return l.MinSeq[baseType] + Lruvec.MinNrGens <= l.MaxSeq ? nrToScan : 0;
     }
 
-    /// <summary>should_run_aging (6.1–6.13): age at two generations; at three, when young × 2 &gt; total or old × 4 &lt; total.</summary>
-    private bool NeedsAging61(Lruvec l, int swappiness, ScanControl sc, ref long nrToScan)
+    /// <summary>
+    /// should_run_aging (6.1–6.13): age at two generations; at three, when young × 2 &gt; total or
+    /// old × 4 &lt; total. <paramref name="total"/> = pages of the scanned types, unshifted.
+    /// </summary>
+    private bool ShouldRunAging61(Lruvec l, int swappiness, out long total)
     {
         long maxSeq = l.MaxSeq;
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
-        long old = 0, young = 0, total = 0;
+        long old = 0, young = 0;
+        total = 0;
         for (int type = baseType; type < 2; type++)
         {
             for (long seq = l.MinSeq[type]; seq <= maxSeq; seq++)
@@ -88,7 +104,6 @@ internal sealed partial class MglruPolicy
                 else if (seq + Lruvec.MinNrGens == maxSeq) old += size;
             }
         }
-        nrToScan = total >> sc.Priority;
         long baseMin = l.MinSeq[baseType];
         if (baseMin + Lruvec.MinNrGens > maxSeq) return true;
         if (baseMin + Lruvec.MinNrGens < maxSeq) return false;
@@ -124,7 +139,7 @@ internal sealed partial class MglruPolicy
         long scanned = IsolateFolios(l, sc, swappiness, out int type);
         evictedAnon = false;
         if (TryToIncMinSeq(l, swappiness)) scanned++;
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             if (EvictableMinSeq(l, swappiness) + Lruvec.MinNrGens > l.MaxSeq) scanned = 0;
         }
@@ -152,7 +167,7 @@ internal sealed partial class MglruPolicy
                 bool mapped = IsMapped(f);
                 bool active = (flags & PageFlags.Active) != 0;
                 bool dirtyOrWb = (flags & (PageFlags.Dirty | PageFlags.Writeback)) != 0;
-                if (_v614)
+                if (_rules.AgingFeedback2024)
                 {
                     if (!skipRetry && !active && !mapped && !dirtyOrWb)
                     {
@@ -200,7 +215,7 @@ internal sealed partial class MglruPolicy
     private long IsolateFolios(Lruvec l, ScanControl sc, int swappiness, out int type)
     {
         int tier = -1;
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             type = GetTypeToScan(l, swappiness);
         }
@@ -304,7 +319,7 @@ internal sealed partial class MglruPolicy
             _frames.AddHead(ListOf(l, gen, type), f);
             return true;
         }
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             bool lazy = refs + (workingset ? 1 : 0) == (1 << LruRefsWidth) + 1;
             if (tier > tierIdx || lazy)
@@ -322,7 +337,9 @@ internal sealed partial class MglruPolicy
             _frames.Unlink(f);
             _frames.AddTail(ListOf(l, newGen, type), f);
             l.Protected[type * Lruvec.MaxNrTiers + (tier > 0 ? tier - 1 : 0)]++;
-            memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
+            // 6.1 counts a protection as an activation; 6.5+ counts activations at refault instead.
+            if (!_rules.WorkingsetAccountingFix)
+                memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
             return true;
         }
         // Dirty file pages count towards waking the flushers; waiting for writeback, or dirty file: rotate with PG_reclaim.
@@ -345,7 +362,7 @@ internal sealed partial class MglruPolicy
     private void IsolateFolio(int f)
     {
         uint flags = _frames.Flags[f];
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             if ((flags & PageFlags.Referenced) == 0) flags &= ~PageFlags.RefsMask;
         }
@@ -360,11 +377,14 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>
-    /// folio_check_references for MGLRU: no young PTE → reclaim; young (look-around ran on each) →
-    /// lru_gen_set_refs: keep the first time, activate the second (6.1: activate at once).
+    /// folio_check_references. 6.14+: no young PTE → reclaim, else lru_gen_set_refs (keep the first
+    /// time, activate the second). Before: the generic rule — a second reference (PG_referenced, which
+    /// 6.1's look-around sets on the evicted folio itself) or young PTEs in several mappings activate,
+    /// one young PTE keeps.
     /// </summary>
     protected override FolioReference CheckReferences(int frame, int referencedPtes)
     {
+        if (!_rules.AgingFeedback2024) return CheckReferencesTwice(frame, referencedPtes);
         if (referencedPtes == 0) return FolioReference.Reclaim;
         return SetRefs(frame) ? FolioReference.Activate : FolioReference.Keep;
     }

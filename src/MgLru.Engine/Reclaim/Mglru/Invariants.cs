@@ -29,7 +29,7 @@ internal sealed partial class MglruPolicy
             if (!l.SingleTypePeriod)
             {
                 long gap = l.MinSeq[0] - l.MinSeq[1];
-                if (_v614 ? System.Math.Abs(gap) > 1 : gap > 0)
+                if (_rules.AgingFeedback2024 ? System.Math.Abs(gap) > 1 : gap > 0)
                     throw new InvariantViolationException(3, $"memcg {memcg.Path}: min_seq anon {l.MinSeq[0]} and file {l.MinSeq[1]} drifted apart.");
             }
             l.CheckedMaxSeq = l.MaxSeq;

@@ -31,6 +31,10 @@ internal sealed partial class MglruPolicy
         uint frameFlags = _frames.Flags[frame];
         int memcg = PageFlags.Memcg(frameFlags);
         var l = _m.Memcgs[memcg].Lruvecs[_frames.NodeOf(frame)];
+        bool clearsTriggerFirst = _rules.LookAroundClearsTriggerFirst;
+        // 6.1 handles the evicted folio's own PTE in the loop: the isolated folio gets PG_referenced,
+        // which makes folio_check_references activate it. 6.12+ cleared it before looking around.
+        if (!clearsTriggerFirst) _frames.Flags[frame] = frameFlags | PageFlags.Referenced;
         // Window: this PTE table clipped to the VMA, at most MIN_LRU_BATCH PTEs around the address.
         int tableStart = vpage - vpage % Units.PtesPerTable;
         int start = tableStart > vma.Start ? tableStart : vma.Start;
@@ -48,6 +52,8 @@ internal sealed partial class MglruPolicy
         // 6.1 walks the window in two passes: collect, then activate or update in place.
         var promote = _lookAroundBatch;
         int nPromote = 0, young = 0, promotedNow = 0;
+        // 6.12: anon neighbours only when the evicted folio is anon (can_swap); 6.1 without a walker takes all.
+        bool takeAnon = !clearsTriggerFirst || _rules.AgingFeedback2024 || PageFlags.Type(frameFlags) == Lruvec.Anon;
         for (int v = start; v < end; v++)
         {
             if (v == vpage) continue;
@@ -56,13 +62,14 @@ internal sealed partial class MglruPolicy
             int f = Pte.Frame(pte);
             uint flags = _frames.Flags[f];
             if (PageFlags.Memcg(flags) != memcg || _frames.NodeOf(f) != l.Node) continue; // misplaced (another memcg or node): left young
+            if (!takeAnon && PageFlags.Type(flags) == Lruvec.Anon) continue;
             int oldGen = PageFlags.Gen(flags);
             // get_pfn_folio (≥6.12) only takes folios on an MGLRU list; 6.1 also clears the young bit of
             // isolated neighbours and marks them referenced.
-            if (_v614 && oldGen < 0) continue;
+            if (clearsTriggerFirst && oldGen < 0) continue;
             ptes[v] = pte & ~Pte.Young;
             young++;
-            if (_v614)
+            if (_rules.AgingFeedback2024)
             {
                 if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { FolioActivate(f, l); promotedNow++; }
             }
@@ -72,8 +79,9 @@ internal sealed partial class MglruPolicy
         // Feedback from rmap to the page-table walkers: a dense window's PTE table joins the Bloom filter.
         if ((young + 1) * 8 >= window) LookAroundFeedback(l, vpage / Units.PtesPerTable);
         _m.Memcgs[l.Memcg].Count(VmEvent.LookAroundPromotions, nPromote + promotedNow);
-        if (_v614) return;
-        if (nPromote < PagevecSize)
+        if (_rules.AgingFeedback2024) return;
+        // 6.12 activates every promotable neighbour; 6.1 only when fewer than a pagevec, else updates gens in place.
+        if (clearsTriggerFirst || nPromote < PagevecSize)
         {
             for (int i = 0; i < nPromote; i++) FolioActivate(promote[i], l);
             return;

@@ -88,7 +88,7 @@ internal sealed partial class MglruPolicy
 
     public override void ShrinkNode(ScanControl sc)
     {
-        if (!_v614)
+        if (!_rules.MemcgLru)
         {
             base.ShrinkNode(sc);
             return;
@@ -191,17 +191,16 @@ internal sealed partial class MglruPolicy
     /// </summary>
     public override bool AgeNode(ScanControl sc)
     {
-        if (_v614) SetInitialPriority(sc);
+        if (_rules.MemcgLru) SetInitialPriority(sc);
         long minTtl = _m.Options.MinTtlMs;
         bool reclaimable = minTtl == 0;
         foreach (var memcg in _m.Memcgs)
         {
             var l = memcg.Lruvecs[sc.Node];
             int swappiness = GetSwappiness(memcg, sc);
-            if (!_v614 && !memcg.BelowMin(null))
+            if (!_rules.MemcgLru && !memcg.BelowMin(null))
             {
-                long nr = 0;
-                if (NeedsAging61(l, swappiness, sc, ref nr)) TryToIncMaxSeq(l, l.MaxSeq, swappiness, false);
+                if (ShouldRunAging61(l, swappiness, out _)) TryToIncMaxSeq(l, l.MaxSeq, swappiness, false);
             }
             if (reclaimable || memcg.BelowMin(null) || !LruvecIsSizable(memcg, sc)) continue;
             long birth = l.Timestamps[Lruvec.GenFromSeq(EvictableMinSeq(l, swappiness))];

@@ -13,14 +13,12 @@ internal sealed partial class MglruPolicy : LruPolicy
 {
     public const int MaxLruBatch = MinLruBatch * 64;
 
-    private readonly bool _v614;
     private readonly uint _refsFlags;
     private const int ListsPerLruvec = Lruvec.MaxNrGens * 2 + 1;
 
     public MglruPolicy(Machine machine) : base(machine)
     {
-        _v614 = machine.Options.Rules == KernelRules.V6_14;
-        _refsFlags = _v614 ? PageFlags.RefsFlags614 : PageFlags.RefsFlags61;
+        _refsFlags = _rules.AgingFeedback2024 ? PageFlags.RefsFlags614 : PageFlags.RefsFlags61;
     }
 
     /// <summary>Lists needed for <paramref name="lruvecs"/> lruvecs, plus the four private lists of eviction and shrink_folio_list.</summary>

@@ -32,7 +32,7 @@ internal sealed partial class MglruPolicy
             int k = type * Lruvec.MaxNrTiers + i;
             refaulted += l.AvgRefaulted[k] + l.Refaulted[k];
             total += l.AvgTotal[k] + l.Evicted[k];
-            if (_v614) total += l.Protected[k];
+            if (_rules.AgingFeedback2024) total += l.Protected[k];
             else if (i > 0) total += l.Protected[k - 1];
         }
         return new CtrlPos(refaulted, total, gain);
@@ -49,7 +49,7 @@ internal sealed partial class MglruPolicy
         {
             int k = type * Lruvec.MaxNrTiers + tier;
             l.AvgRefaulted[k] = (l.AvgRefaulted[k] + l.Refaulted[k]) / 2;
-            long prot = _v614 ? l.Protected[k] : (tier > 0 ? l.Protected[k - 1] : 0);
+            long prot = _rules.AgingFeedback2024 ? l.Protected[k] : (tier > 0 ? l.Protected[k - 1] : 0);
             l.AvgTotal[k] = (l.AvgTotal[k] + prot + l.Evicted[k]) / 2;
         }
         for (int tier = 0; tier < Lruvec.MaxNrTiers; tier++)
@@ -73,11 +73,11 @@ internal sealed partial class MglruPolicy
     public int GetTierIdx(Lruvec l, int type)
     {
         // ≥6.14 leaves a 2:3 margin; 6.1 a 1:2 margin.
-        var sp = ReadCtrlPos(l, type, 0, _v614 ? 2 : 1);
+        var sp = ReadCtrlPos(l, type, 0, _rules.AgingFeedback2024 ? 2 : 1);
         int tier;
         for (tier = 1; tier < Lruvec.MaxNrTiers; tier++)
         {
-            var pv = ReadCtrlPos(l, type, tier, _v614 ? 3 : 2);
+            var pv = ReadCtrlPos(l, type, tier, _rules.AgingFeedback2024 ? 3 : 2);
             if (!PositiveCtrlErr(sp, pv)) break;
         }
         return tier - 1;
@@ -88,7 +88,7 @@ internal sealed partial class MglruPolicy
     {
         if (swappiness <= 1) return Lruvec.File;
         if (swappiness >= MaxSwappiness) return Lruvec.Anon;
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             var sp = ReadCtrlPos(l, Lruvec.Anon, Lruvec.MaxNrTiers, swappiness);
             var pv = ReadCtrlPos(l, Lruvec.File, Lruvec.MaxNrTiers, MaxSwappiness - swappiness);

@@ -10,14 +10,14 @@ internal sealed partial class MglruPolicy
     /// <summary>folio_lru_refs: 0 without PG_referenced, else refs bits + 1 (≥6.14); refs bits + PG_workingset (6.1).</summary>
     public int FolioLruRefs(uint flags)
     {
-        if (_v614) return (flags & PageFlags.Referenced) == 0 ? 0 : PageFlags.Refs(flags) + 1;
+        if (_rules.AgingFeedback2024) return (flags & PageFlags.Referenced) == 0 ? 0 : PageFlags.Refs(flags) + 1;
         return PageFlags.Refs(flags) + ((flags & PageFlags.Workingset) != 0 ? 1 : 0);
     }
 
     /// <summary>lru_tier_from_refs: ≥6.14 workingset ? 3 : order_base_2(refs); 6.1 order_base_2(refs + 1).</summary>
     public int TierFromRefs(int refs, bool workingset)
     {
-        if (_v614) return workingset ? 3 : OrderBase2(refs);
+        if (_rules.AgingFeedback2024) return workingset ? 3 : OrderBase2(refs);
         return OrderBase2(refs + 1);
     }
 
@@ -39,7 +39,7 @@ internal sealed partial class MglruPolicy
         bool active = (flags & PageFlags.Active) != 0;
         bool anonNotInSwapCache = type == Lruvec.Anon && (flags & PageFlags.SwapCache) == 0;
         bool reclaimDirty = (flags & PageFlags.Reclaim) != 0 && (flags & (PageFlags.Dirty | PageFlags.Writeback)) != 0;
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             int workingset = (flags & PageFlags.Workingset) != 0 ? 1 : 0;
             int d;
@@ -137,7 +137,7 @@ internal sealed partial class MglruPolicy
     public int FolioUpdateGen(int frame, int gen)
     {
         uint flags = _frames.Flags[frame];
-        if (_v614 && (flags & (PageFlags.Referenced | PageFlags.Workingset)) == 0)
+        if (_rules.AgingFeedback2024 && (flags & (PageFlags.Referenced | PageFlags.Workingset)) == 0)
         {
             // First young PTE since fault or reclaim: only remember it.
             _frames.Flags[frame] = (flags & ~PageFlags.RefsMask) | PageFlags.Referenced;
@@ -147,7 +147,7 @@ internal sealed partial class MglruPolicy
         int oldGen = PageFlags.Gen(flags);
         flags &= ~(PageFlags.GenMask | _refsFlags);
         flags |= (uint)(gen + 1) << PageFlags.GenShift;
-        if (_v614) flags |= PageFlags.Workingset;
+        if (_rules.AgingFeedback2024) flags |= PageFlags.Workingset;
         _frames.Flags[frame] = flags;
         return oldGen;
     }
@@ -180,7 +180,7 @@ internal sealed partial class MglruPolicy
     public bool SetRefs(int frame)
     {
         uint flags = _frames.Flags[frame];
-        if (!_v614)
+        if (!_rules.AgingFeedback2024)
         {
             _frames.Flags[frame] = flags | PageFlags.Referenced;
             return true;
@@ -204,7 +204,7 @@ internal sealed partial class MglruPolicy
             _frames.Flags[frame] = (flags & ~PageFlags.RefsMask) | PageFlags.Referenced;
             return;
         }
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             int refs = PageFlags.Refs(flags);
             if (refs < 3) _frames.Flags[frame] = (flags & ~PageFlags.RefsMask) | ((uint)(refs + 1) << PageFlags.RefsShift);

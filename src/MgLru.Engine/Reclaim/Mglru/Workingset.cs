@@ -27,7 +27,7 @@ internal sealed partial class MglruPolicy
         l.Evicted[type * Lruvec.MaxNrTiers + tier]++;
         ulong token = ((ulong)minSeq << LruRefsWidth) | (uint)(refs > 0 ? refs - 1 : 0);
         // 6.1 packs "refs != 0" as the workingset bit.
-        bool shadowWorkingset = _v614 ? workingset : refs != 0;
+        bool shadowWorkingset = _rules.AgingFeedback2024 ? workingset : refs != 0;
         return ShadowEntry.Pack(token, memcg.KernelId, l.Node, shadowWorkingset);
     }
 
@@ -51,7 +51,7 @@ internal sealed partial class MglruPolicy
         var activateEvent = type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile;
         var restoreEvent = type == Lruvec.Anon ? VmEvent.WorkingsetRestoreAnon : VmEvent.WorkingsetRestoreFile;
 
-        if (_v614)
+        if (_rules.AgingFeedback2024)
         {
             memcg.Count(refaultEvent);
             long diff = l.MaxSeq - evictedSeq;
@@ -69,11 +69,15 @@ internal sealed partial class MglruPolicy
             return (flags & ~PageFlags.RefsMask) | ((uint)(refs - 1) << PageFlags.RefsShift);
         }
 
-        // 6.1.69+: only refaults from the generation that is still the oldest count at all.
-        if (evictedSeq != l.MinSeq[type]) return flags;
+        // Before 6.14 a refault is recent only if the generation it was evicted from is still the oldest.
+        // 6.5+ counts every refault into the same lruvec, and activations for the recent ones; 6.1
+        // counts recent refaults only (its activations are sort_folio's protections).
+        bool recent = evictedSeq == l.MinSeq[type];
+        if (_rules.WorkingsetAccountingFix) memcg.Count(refaultEvent);
+        if (!recent) return flags;
         int refs61 = (int)(token & 3) + (workingset ? 1 : 0);
         l.Refaulted[type * Lruvec.MaxNrTiers + TierFromRefs(refs61, false)]++;
-        memcg.Count(refaultEvent);
+        memcg.Count(_rules.WorkingsetAccountingFix ? activateEvent : refaultEvent);
         if (inFault || refs61 >= 3)
         {
             memcg.Count(restoreEvent);

@@ -22,6 +22,7 @@ public sealed class PidControllerTests
 
     [Theory]
     [InlineData(KernelRules.V6_14)]
+    [InlineData(KernelRules.V6_12)]
     [InlineData(KernelRules.V6_1)]
     public void Tier_index_is_3_while_no_tier_has_64_refaults(KernelRules rules)
     {

@@ -1,0 +1,71 @@
+using MgLru.Engine.Scenario;
+
+namespace MgLru.Engine.Reclaim;
+
+/// <summary>
+/// The kernel changes between 6.1.y, 6.12.y and 6.14+ that move reclaim's counters, one switch each
+/// (linux-mglru-versions.md PART 2). Policies ask for the mechanism, never for a version number, so a
+/// difference is implemented once and documented where the switch is read.
+/// </summary>
+internal sealed class KernelRuleSet
+{
+    private KernelRuleSet(KernelRules rules)
+    {
+        Rules = rules;
+        bool v612 = rules >= KernelRules.V6_12;
+        MemcgLru = v612;
+        WorkingsetAccountingFix = v612;
+        RecencySkipsRmap = v612;
+        CostCountsIoAndRotations = v612;
+        LookAroundClearsTriggerFirst = v612;
+        DebugfsTyfa = v612;
+        AgingFeedback2024 = rules >= KernelRules.V6_14;
+    }
+
+    public static KernelRuleSet For(KernelRules rules) => new(rules);
+
+    public KernelRules Rules { get; }
+
+    /// <summary>
+    /// v6.3 "multi-gen LRU: memcg LRU" series: reclaim walks the per-node memcg LRU (shrink_many); aging in
+    /// get_nr_to_scan stops the lruvec for this priority (-1) instead of evicting on; memcg reclaim is never
+    /// aborted early; kswapd no longer ages every memcg (age_lruvec); set_initial_priority.
+    /// </summary>
+    public bool MemcgLru { get; }
+
+    /// <summary>
+    /// v6.5 "Multi-gen LRU: fix workingset accounting": workingset_refault counts every refault into the
+    /// same lruvec and workingset_activate the recent ones; 6.1 counts refault only when recent and
+    /// activate at sort_folio's tier protection.
+    /// </summary>
+    public bool WorkingsetAccountingFix { get; }
+
+    /// <summary>
+    /// v6.4 vma_has_recency in invalid_folio_referenced_vma: rmap ignores SEQ/RAND_READ (and NOREUSE)
+    /// mappings entirely. 6.1 clears their young PTEs, counts them unless VM_SEQ_READ, and only skips
+    /// look-around; it has no NOREUSE.
+    /// </summary>
+    public bool RecencySkipsRmap { get; }
+
+    /// <summary>Classic LRU (v6.2 "make rotations a secondary factor in balancing anon vs file"): lru_note_cost weighs I/O ×32 plus rotations; 6.1 counts pages written and refaults of workingset pages once each.</summary>
+    public bool CostCountsIoAndRotations { get; }
+
+    /// <summary>
+    /// 6.12-rc6 "use {ptep,pmdp}_clear_young_notify()": look-around clears the triggering PTE first, so an
+    /// order-0 evicted folio is not marked referenced (folio_check_references keeps it instead of
+    /// activating); isolated neighbours are skipped; every promotable neighbour goes through
+    /// folio_activate; anon neighbours only when the evicted folio is anon.
+    /// </summary>
+    public bool LookAroundClearsTriggerFirst { get; }
+
+    /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
+    public bool DebugfsTyfa { get; }
+
+    /// <summary>
+    /// v6.14 "mm/mglru: rework aging feedback / type selection / workingset protection": independent
+    /// min_seqs, aging below four generations, referenced-then-workingset promotion, tiers by
+    /// workingset, all-tier type selection with gains 2:3, recency within four generations of max_seq,
+    /// lru_gen_folio_seq placement, lru_gen_set_refs in folio_check_references.
+    /// </summary>
+    public bool AgingFeedback2024 { get; }
+}

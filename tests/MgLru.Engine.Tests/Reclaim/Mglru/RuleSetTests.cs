@@ -1,0 +1,117 @@
+using MgLru.Engine.Memory;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Reclaim.Mglru;
+
+/// <summary>
+/// The 6.1 → 6.12 differences of linux-mglru-versions.md PART 2, each on a scenario small enough to
+/// follow by hand: ten anonymous pages in one PTE table of a 64-page memcg, aged by command until they
+/// sit in the oldest generation, then evicted by command.
+/// </summary>
+public sealed class RuleSetTests
+{
+    private static Engine.Simulation.Simulation TenPages(KernelRules rules, VmaFlags flags = VmaFlags.None)
+    {
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential), 10 * Scenarios.Page, 0, vmaFlags: flags);
+        var cg = new MemCgroupSpec("t", 64 * Scenarios.Page, tasks: new[] { task });
+        var options = new RunOptions { Rules = rules, LruGenEnabled = 1, SwapBytes = 1L << 24, CheckInvariants = true };
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
+        sim.Run();
+        // Before 6.14 four generations need force_scan to age: max_seq 3 → 5, min_seq 0 → 2.
+        sim.WriteLruGen("+ 2 0 3 60 1; + 2 0 4 60 1");
+        return sim;
+    }
+
+    private static int FrameOf(Engine.Simulation.Simulation sim, int page)
+        => Pte.Frame(sim.Machine.PageTables.Ptes[sim.Machine.Mms[0].Vmas[0].Start + page]);
+
+    [Fact]
+    public void Under_61_look_around_activates_the_evicted_folio_and_strips_its_isolated_neighbours()
+    {
+        // The pages faulted in order into max_seq (seq 3), young. "- 2 0 3" isolates all ten (page 0 at the
+        // tail first). Page 0's rmap finds its PTE young: 6.1's look-around walks the ten-PTE window with the
+        // trigger inside the loop — page 0 (isolated) gets PG_referenced, pages 1..9 (isolated too) have their
+        // young bits cleared and get PG_referenced. folio_check_references: page 0 has a young PTE and
+        // PG_referenced → ACTIVATE; pages 1..9 have no young PTE → RECLAIM (anon ignores PG_referenced).
+        var sim = TenPages(KernelRules.V6_1);
+        sim.WriteLruGen("- 2 0 3 60");
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgActivate));
+        Assert.Equal(9, sim.Counter("t", VmEvent.PgStealDirect));
+        Assert.Equal(9, sim.Counter("t", VmEvent.PswpOut));
+    }
+
+    [Fact]
+    public void Under_612_look_around_clears_the_trigger_first_and_skips_isolated_neighbours()
+    {
+        // 6.12-rc6: page 0's own PTE is cleared before looking around (no PG_referenced), and isolated
+        // neighbours are not folios on an MGLRU list, so they keep their young bits. Every page then has
+        // one young PTE and no PG_referenced: folio_check_references sets it and KEEPs (no pgactivate);
+        // put back referenced → PG_active → max_seq. Nothing is reclaimed.
+        var sim = TenPages(KernelRules.V6_12);
+        sim.WriteLruGen("- 2 0 3 60");
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgStealDirect));
+        Assert.Matches(@"\n {10}5 +\d+ {9}10 {11}0 \n", sim.LruGenText()); // max_seq 5 holds all ten
+    }
+
+    [Theory]
+    [InlineData(KernelRules.V6_1, 1)]
+    [InlineData(KernelRules.V6_12, 0)]
+    public void A_protected_folio_counts_as_an_activation_only_under_61(KernelRules rules, long activations)
+    {
+        // Page 5 carries what a restored refault leaves: refs bits saturated + PG_workingset, i.e. refs 4.
+        // sort_folio protects refs == 4 (6.1.69+ and 6.12): folio_inc_gen to min_seq + 1, pgrefill 1.
+        // 6.1 also counts WORKINGSET_ACTIVATE there; 6.5+ count activations at refault time instead.
+        var sim = TenPages(rules);
+        int f = FrameOf(sim, 5);
+        sim.Machine.Frames.Flags[f] |= PageFlags.RefsMask | PageFlags.Workingset;
+        sim.WriteLruGen("- 2 0 3 60");
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgRefill));
+        Assert.Equal(9, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(activations, sim.Counter("t", VmEvent.WorkingsetActivateAnon));
+    }
+
+    [Theory]
+    [InlineData(KernelRules.V6_1, 0)]
+    [InlineData(KernelRules.V6_12, 10)]
+    [InlineData(KernelRules.V6_14, 10)]
+    public void Young_PTEs_of_a_MADV_RANDOM_mapping_keep_folios_only_under_61(KernelRules rules, long reclaimed)
+    {
+        // No recency: faults are not active, so the pages land in max_seq - 1 (seq 2) under the older
+        // rules and max_seq - 1 (d = MIN_NR_GENS) under 6.14. 6.1's folio_referenced_one still clears and
+        // counts a young PTE of a VM_RAND_READ mapping (only look-around is skipped), so each folio is kept
+        // once; 6.4+ ignore the mapping altogether (invalid_folio_referenced_vma), so all ten go to swap.
+        var sim = TenPages(rules, VmaFlags.RandRead);
+        sim.WriteLruGen("- 2 0 2 60");
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(reclaimed, sim.Counter("t", VmEvent.PgStealDirect));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void A_612_refault_counts_always_and_activates_only_while_its_generation_is_the_oldest(int minSeqAdvance, bool recent)
+    {
+        // lru_gen_refault (6.5–6.13): workingset_refault for every refault into the same lruvec; when recent
+        // (the evicted generation is still min_seq) refaulted[] and workingset_activate, and in a fault
+        // workingset_restore with the refs bits saturated and PG_workingset.
+        var sim = Scenarios.Single(64, 4, new WorkloadSpec(WorkloadKind.Sequential), 0, KernelRules.V6_12);
+        sim.Run();
+        var memcg = sim.Machine.Memcgs[1];
+        var l = memcg.Lruvecs[0];
+        ulong shadow = sim.Policy.Eviction(0);
+        l.MinSeq[0] += minSeqAdvance;
+        uint flags = sim.Policy.Refault(shadow, memcg, 0, PageFlags.SwapBacked, inFault: true);
+        Assert.Equal(1, memcg.Events[(int)VmEvent.WorkingsetRefaultAnon]);
+        Assert.Equal(recent ? 1 : 0, memcg.Events[(int)VmEvent.WorkingsetActivateAnon]);
+        Assert.Equal(recent ? 1 : 0, memcg.Events[(int)VmEvent.WorkingsetRestoreAnon]);
+        Assert.Equal(recent ? 1 : 0, l.Refaulted[0]);
+        Assert.Equal(recent ? PageFlags.RefsMask | PageFlags.Workingset : 0u, flags & (PageFlags.RefsMask | PageFlags.Workingset));
+    }
+}
