@@ -51,10 +51,11 @@ internal sealed class KernelRuleSet
     public bool CostCountsIoAndRotations { get; }
 
     /// <summary>
-    /// 6.12-rc6 "use {ptep,pmdp}_clear_young_notify()": look-around clears the triggering PTE first, so an
-    /// order-0 evicted folio is not marked referenced (folio_check_references keeps it instead of
-    /// activating); isolated neighbours are skipped; every promotable neighbour goes through
-    /// folio_activate; anon neighbours only when the evicted folio is anon.
+    /// Look-around after 6.1: the triggering PTE is cleared first (6.12-rc6 "use
+    /// {ptep,pmdp}_clear_young_notify()"), so an order-0 evicted folio is not marked referenced and
+    /// folio_check_references keeps it instead of activating; without a walker every promotable neighbour
+    /// goes through folio_activate (v6.3 "simplify lru_gen_look_around()"; 6.1 updates gens in place from
+    /// PAGEVEC_SIZE neighbours on); anon neighbours only when the evicted folio is anon.
     /// </summary>
     public bool LookAroundClearsTriggerFirst { get; }
 

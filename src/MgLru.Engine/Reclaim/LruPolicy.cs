@@ -134,6 +134,9 @@ internal abstract class LruPolicy
     }
 
     /// <summary>Whether reclaim asks rmap for references at all (the exact LRU evicts by list order alone).</summary>
+    /// <summary>MGLRU before 6.14: PG_referenced on an isolated mapped folio means aging promoted it; keep it.</summary>
+    protected virtual bool KeepsFoliosPromotedWhileIsolated => false;
+
     protected virtual bool ChecksReferences => true;
 
     /// <summary>Put a surviving folio back on its LRU (move_folios_to_lru).</summary>
@@ -316,7 +319,10 @@ internal abstract class LruPolicy
             uint flags = _frames.Flags[f];
             var memcg = _m.Memcgs[PageFlags.Memcg(flags)];
             int slot = _frames.Rmap[f];
+            // "folio_update_gen() tried to promote this page?": MGLRU before 6.14 keeps a mapped folio that
+            // look-around or a walker marked referenced while it sat isolated, without checking references.
             var verdict = (flags & PageFlags.Unevictable) != 0 ? FolioReference.Activate
+                : KeepsFoliosPromotedWhileIsolated && (flags & PageFlags.Referenced) != 0 && IsMapped(f) ? FolioReference.Keep
                 : ChecksReferences ? CheckReferences(f, FolioReferenced(f)) : FolioReference.Reclaim;
             if (verdict != FolioReference.Reclaim)
             {

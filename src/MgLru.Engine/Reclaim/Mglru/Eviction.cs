@@ -389,6 +389,9 @@ internal sealed partial class MglruPolicy
         return SetRefs(frame) ? FolioReference.Activate : FolioReference.Keep;
     }
 
+    /// <summary>Before 6.14, look-around and walkers mark isolated folios referenced "for shrink_folio_list()".</summary>
+    protected override bool KeepsFoliosPromotedWhileIsolated => !_rules.AgingFeedback2024;
+
     /// <summary>The rmap walk found a young PTE: look around it (lru_gen_look_around in folio_referenced_one).</summary>
     protected override void OnYoungPte(int frame, int vpage) => LookAround(frame, vpage);
 }

@@ -64,9 +64,9 @@ internal sealed partial class MglruPolicy
             if (PageFlags.Memcg(flags) != memcg || _frames.NodeOf(f) != l.Node) continue; // misplaced (another memcg or node): left young
             if (!takeAnon && PageFlags.Type(flags) == Lruvec.Anon) continue;
             int oldGen = PageFlags.Gen(flags);
-            // get_pfn_folio (≥6.12) only takes folios on an MGLRU list; 6.1 also clears the young bit of
-            // isolated neighbours and marks them referenced.
-            if (clearsTriggerFirst && oldGen < 0) continue;
+            // get_pfn_folio (≥6.14) only takes folios on an MGLRU list; before, isolated neighbours have
+            // their young bit cleared and get PG_referenced, which shrink_folio_list honours (keep).
+            if (_rules.AgingFeedback2024 && oldGen < 0) continue;
             ptes[v] = pte & ~Pte.Young;
             young++;
             if (_rules.AgingFeedback2024)

@@ -218,10 +218,12 @@ internal sealed partial class MglruPolicy
                 if ((pte & Pte.Young) == 0) { old++; continue; }
                 int f = Pte.Frame(pte);
                 uint flags = _frames.Flags[f];
-                // get_pfn_folio: only folios on an MGLRU list of this lruvec (same memcg and node);
-                // misplaced ones keep their young bit (invariant 11). File VMAs can hold anonymous copies
-                // (COW), which are left alone when anon cannot be swapped.
-                if ((flags & PageFlags.GenMask) == 0 || PageFlags.Memcg(flags) != l.Memcg || _frames.NodeOf(f) != l.Node) continue;
+                // get_pfn_folio: only folios of this lruvec (same memcg and node); misplaced ones keep their
+                // young bit (invariant 11). ≥6.14 also skips folios off the LRU; before, an isolated folio is
+                // cleared and marked for shrink_folio_list (folio_update_gen). File VMAs can hold anonymous
+                // copies (COW), which are left alone when anon cannot be swapped.
+                if (PageFlags.Memcg(flags) != l.Memcg || _frames.NodeOf(f) != l.Node) continue;
+                if ((flags & PageFlags.GenMask) == 0 && _rules.AgingFeedback2024) continue;
                 if ((flags & PageFlags.SwapBacked) != 0 && !canSwap) continue;
                 ptes[v] = pte & ~Pte.Young;
                 young++;

@@ -143,7 +143,12 @@ internal sealed partial class MglruPolicy
             _frames.Flags[frame] = (flags & ~PageFlags.RefsMask) | PageFlags.Referenced;
             return -1;
         }
-        if ((flags & PageFlags.GenMask) == 0) return -1; // isolated
+        if ((flags & PageFlags.GenMask) == 0)
+        {
+            // Isolated: before 6.14 leave PG_referenced for shrink_folio_list, which then keeps it.
+            if (!_rules.AgingFeedback2024) _frames.Flags[frame] = flags | PageFlags.Referenced;
+            return -1;
+        }
         int oldGen = PageFlags.Gen(flags);
         flags &= ~(PageFlags.GenMask | _refsFlags);
         flags |= (uint)(gen + 1) << PageFlags.GenShift;

@@ -29,34 +29,47 @@ public sealed class RuleSetTests
         => Pte.Frame(sim.Machine.PageTables.Ptes[sim.Machine.Mms[0].Vmas[0].Start + page]);
 
     [Fact]
-    public void Under_61_look_around_activates_the_evicted_folio_and_strips_its_isolated_neighbours()
+    public void Under_61_look_around_activates_the_evicted_folio_and_its_isolated_neighbours_are_kept()
     {
         // The pages faulted in order into max_seq (seq 3), young. "- 2 0 3" isolates all ten (page 0 at the
         // tail first). Page 0's rmap finds its PTE young: 6.1's look-around walks the ten-PTE window with the
         // trigger inside the loop — page 0 (isolated) gets PG_referenced, pages 1..9 (isolated too) have their
         // young bits cleared and get PG_referenced. folio_check_references: page 0 has a young PTE and
-        // PG_referenced → ACTIVATE; pages 1..9 have no young PTE → RECLAIM (anon ignores PG_referenced).
+        // PG_referenced → ACTIVATE. Pages 1..9 meet "folio_update_gen() tried to promote this page?" in
+        // shrink_folio_list (mapped and referenced) → keep. Nothing is reclaimed.
         var sim = TenPages(KernelRules.V6_1);
         sim.WriteLruGen("- 2 0 3 60");
         Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
         Assert.Equal(1, sim.Counter("t", VmEvent.PgActivate));
-        Assert.Equal(9, sim.Counter("t", VmEvent.PgStealDirect));
-        Assert.Equal(9, sim.Counter("t", VmEvent.PswpOut));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgStealDirect));
+        Assert.Equal(0u, sim.Machine.PageTables.Ptes[sim.Machine.Mms[0].Vmas[0].Start + 9] & Pte.Young); // stripped
     }
 
     [Fact]
-    public void Under_612_look_around_clears_the_trigger_first_and_skips_isolated_neighbours()
+    public void Under_612_look_around_clears_the_trigger_first_so_the_evicted_folio_is_kept_not_activated()
     {
-        // 6.12-rc6: page 0's own PTE is cleared before looking around (no PG_referenced), and isolated
-        // neighbours are not folios on an MGLRU list, so they keep their young bits. Every page then has
-        // one young PTE and no PG_referenced: folio_check_references sets it and KEEPs (no pgactivate);
-        // put back referenced → PG_active → max_seq. Nothing is reclaimed.
+        // 6.12-rc6: page 0's own PTE is cleared before looking around, so page 0 gets no PG_referenced:
+        // folio_check_references sees one young PTE, sets PG_referenced and KEEPs (no pgactivate). Pages
+        // 1..9 are stripped and marked as under 6.1 and kept by shrink_folio_list. All ten are put back
+        // referenced → PG_active → max_seq 5.
         var sim = TenPages(KernelRules.V6_12);
         sim.WriteLruGen("- 2 0 3 60");
         Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
         Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
         Assert.Equal(0, sim.Counter("t", VmEvent.PgStealDirect));
         Assert.Matches(@"\n {10}5 +\d+ {9}10 {11}0 \n", sim.LruGenText()); // max_seq 5 holds all ten
+    }
+
+    [Fact]
+    public void Under_614_isolated_neighbours_are_left_alone_and_each_folio_is_kept_by_lru_gen_set_refs()
+    {
+        // ≥6.14: get_pfn_folio skips folios off the LRU, so pages 1..9 keep their young bits; each isolated
+        // folio then has one young PTE of its own: lru_gen_set_refs → PG_referenced, KEEP.
+        var sim = TenPages(KernelRules.V6_14);
+        sim.WriteLruGen("- 2 0 2 60"); // 6.14 placed the faults at max_seq - 1
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgStealDirect));
     }
 
     [Theory]
