@@ -10,7 +10,7 @@ $csvPath = [System.IO.Path]::Combine($Lab, 'anon-zipf-results.csv')
 if (-not [System.IO.File]::Exists($tracePath) -or -not [System.IO.File]::Exists($csvPath)) {
     throw "The kernel lab is not at '$Lab': give its folder with -Lab."
 }
-$trace = Import-AccessTrace $tracePath -Format U32
+$trace = Import-AccessTrace $tracePath -Format U32 -Backend Anon
 
 # The lab's counters, averaged over the runs of each kernel and mode (no Import-Csv: Core cmdlets only).
 $lines = [System.IO.File]::ReadAllLines($csvPath)

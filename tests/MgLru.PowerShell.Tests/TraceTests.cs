@@ -91,6 +91,38 @@ foreach ($p in '{big}', '{small}') {{
     }
 
     [Fact]
+    public void A_U32_trace_carries_its_backend_and_advice_into_Add_Task_unless_overridden()
+    {
+        // Ten pages touched twice, populate pass included (as the kernel lab records them). Through a shared
+        // file mapping every first touch reads the file: 10 major faults, 40 KiB of mapped page cache; through
+        // read() nothing faults; as anonymous stores the first touches are minor faults. -Backend on Add-Task wins.
+        string path = Path.Combine(_dir, "t.u32");
+        File.WriteAllBytes(path, Enumerable.Range(0, 20).SelectMany(i => BitConverter.GetBytes((uint)(i % 10))).ToArray());
+        var (output, shell) = Ps.Run($@"
+foreach ($b in 'FileMmap', 'FileRead', 'Anon') {{
+    $trace = Import-AccessTrace '{path}' -Format U32 -Backend $b
+    $sim = New-MemCgroup -Name lab -Limit 1MB | Add-Task -Name t -Workload $trace | Start-ReclaimSimulation -Swap 1MB
+    $r = $sim | Step-ReclaimSimulation
+    '{{0}} {{1}} {{2}} {{3}}' -f $trace.Backend, $r.PgMajFault, $r.PgFault, (($sim | Get-MemCgroupStat -Name lab) -split ""`n"" | Where-Object {{ $_ -match '^file_mapped ' }})
+}}
+$trace = Import-AccessTrace '{path}' -Format U32 -Backend FileMmap
+(New-MemCgroup -Name lab -Limit 1MB | Add-Task -Name t -Workload $trace -Backend Anon | Invoke-Reclaim -Swap 1MB).PgMajFault
+# MADV_RANDOM carried over: file faults without recency land in the oldest generation (seq 0), not max_seq - 1.
+$trace = Import-AccessTrace '{path}' -Format U32 -Backend FileMmap -VmaFlags RandRead
+$sim = New-MemCgroup -Name lab -Limit 1MB | Add-Task -Name t -Workload $trace | Start-ReclaimSimulation -Swap 1MB
+$null = $sim | Step-ReclaimSimulation
+$sim | Get-LruGen
+");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var lines = output.Select(o => o.ToString()).ToArray();
+        Assert.Equal("FileMmap 10 10 file_mapped 40960", lines[0]);
+        Assert.Equal("FileRead 0 0 file_mapped 0", lines[1]);
+        Assert.Equal("Anon 0 10 file_mapped 0", lines[2]);
+        Assert.Equal("0", lines[3]);
+        Assert.Matches(@"\n {10}0 +\d+ {10}0 {10}10 \n", lines[4]);
+    }
+
+    [Fact]
     public void A_malformed_trace_is_an_error_naming_file_and_line_and_nothing_is_returned()
     {
         string path = Path.Combine(_dir, "bad.csv");

@@ -31,6 +31,20 @@ Describe 'Import-AccessTrace' {
         }
     }
 
+    Context 'backend and advice' {
+        It 'carries -Backend into Add-Task: a shared file mapping major-faults every first touch' {
+            $path = [System.IO.Path]::Combine($dir, 't.u32')
+            [System.IO.File]::WriteAllBytes($path, [byte[]](0..19 | ForEach-Object { [System.BitConverter]::GetBytes([uint32]($_ % 10)) } | ForEach-Object { $_ }))
+            $trace = Import-AccessTrace $path -Format U32 -Backend FileMmap -VmaFlags RandRead
+            $trace.Backend | Should -Be 'FileMmap'
+            $trace.VmaFlags | Should -Be 'RandRead'
+            $r = New-MemCgroup -Name lab -Limit 1MB | Add-Task -Name t -Workload $trace | Invoke-Reclaim -Swap 1MB
+            $r.PgMajFault | Should -Be 10
+            $r = New-MemCgroup -Name lab -Limit 1MB | Add-Task -Name t -Workload $trace -Backend Anon | Invoke-Reclaim -Swap 1MB
+            $r.PgMajFault | Should -Be 0
+        }
+    }
+
     Context 'bad input and refusals' {
         It 'names the line of a malformed id' {
             $path = [System.IO.Path]::Combine($dir, 'bad.txt')

@@ -112,6 +112,10 @@ public sealed class AddTaskCommand : PSCmdlet
         {
             double? writeFraction = MyInvocation.BoundParameters.ContainsKey(nameof(WriteFraction)) ? WriteFraction : null;
             bool rssGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Rss));
+            // A trace loaded with -Backend/-VmaFlags carries them; the parameters here override.
+            var loaded = Workload as AccessTrace;
+            var backend = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) ? loaded.Backend : Backend;
+            var vmaFlags = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(VmaFlags)) ? loaded.VmaFlags : VmaFlags;
             WorkloadSpec workload;
             long rss = Rss;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) && !(Workload is WorkloadProfile.Memcached))
@@ -126,7 +130,7 @@ public sealed class AddTaskCommand : PSCmdlet
             }
             if (Workload is AccessTrace trace)
             {
-                workload = WorkloadSpec.FromTrace(trace.Data.Pages, writeFraction, Backend);
+                workload = WorkloadSpec.FromTrace(trace.Data.Pages, writeFraction, backend);
                 if (!rssGiven) rss = Math.Max(trace.FootprintBytes, 4096);
                 else if (rss < trace.FootprintBytes)
                     throw new ArgumentException($"-Rss {rss} is smaller than the trace's footprint ({trace.FootprintBytes} bytes).", nameof(Rss));
@@ -143,11 +147,11 @@ public sealed class AddTaskCommand : PSCmdlet
                     _ => new WorkloadSpec((WorkloadKind)Workload, Alpha, populate: !NoPopulate, writeFraction: writeFraction, backend: Backend),
                 };
             }
-            if (File != null && Backend == MemoryBackend.Anon)
+            if (File != null && backend == MemoryBackend.Anon)
                 throw new ArgumentException("-File needs -Backend FileRead, FileMmap or FilePrivate.", nameof(File));
             if (Mapping != null && ShareMmWith != null)
                 throw new ArgumentException("A thread (-ShareMmWith) uses its leader's mappings; leave out -Mapping.", nameof(Mapping));
-            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, vmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
         }
         catch (ArgumentException e)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using MgLru.Engine.Scenario;
 using MgLru.Engine.Workloads;
 using MgLru.PowerShell.Model;
 
@@ -53,6 +54,14 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
     [ValidateRange(1, 1 << 20)]
     public int PagesPerObject { get; set; } = 1;
 
+    /// <summary>How each access is applied (Add-Task's default for this trace): Anon (a store to anonymous memory), FileRead (read() through a descriptor: page cache, fd tiers, no readahead), FileMmap (a load through a shared file mapping) or FilePrivate.</summary>
+    [Parameter]
+    public MemoryBackend Backend { get; set; } = MemoryBackend.Anon;
+
+    /// <summary>Advice on the mapping (Add-Task's default for this trace): RandRead = MADV_RANDOM (no read-around, no recency), SeqRead = MADV_SEQUENTIAL, NoReuse, Locked.</summary>
+    [Parameter]
+    public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
+
     protected override void ProcessRecord()
     {
         string path = GetUnresolvedProviderPathFromPSPath(Path);
@@ -73,9 +82,9 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
                 // Decompressed on the fly, never to disk.
                 using var file = File.OpenRead(path);
                 using var zstd = new ZstdSharp.DecompressionStream(file);
-                WriteObject(new AccessTrace(TraceReader.Read(zstd, path, Format, options)));
+                WriteObject(new AccessTrace(TraceReader.Read(zstd, path, Format, options), Backend, VmaFlags));
             }
-            else WriteObject(new AccessTrace(TraceReader.Read(path, Format, options)));
+            else WriteObject(new AccessTrace(TraceReader.Read(path, Format, options), Backend, VmaFlags));
         }
         catch (ZstdSharp.ZstdException e)
         {

@@ -1,3 +1,4 @@
+using MgLru.Engine.Scenario;
 using MgLru.Engine.Workloads;
 
 namespace MgLru.PowerShell.Model;
@@ -5,7 +6,12 @@ namespace MgLru.PowerShell.Model;
 /// <summary>A trace loaded by Import-AccessTrace, ready for Add-Task -Workload.</summary>
 public sealed class AccessTrace
 {
-    internal AccessTrace(AccessTraceData data) => Data = data;
+    internal AccessTrace(AccessTraceData data, MemoryBackend backend = MemoryBackend.Anon, VmaFlags vmaFlags = VmaFlags.None)
+    {
+        Data = data;
+        Backend = backend;
+        VmaFlags = vmaFlags;
+    }
 
     internal AccessTraceData Data { get; }
 
@@ -16,6 +22,10 @@ public sealed class AccessTrace
     public int PagesPerObject => Data.PagesPerObject;
     /// <summary>The memory the trace spans, in bytes (objects × pages per object × 4 KiB).</summary>
     public long FootprintBytes => Data.FootprintPages * 4096;
+    /// <summary>How Add-Task applies each access unless it is given -Backend: anon store, read() through a descriptor, or a load through a shared mapping.</summary>
+    public MemoryBackend Backend { get; }
+    /// <summary>The mapping's advice (RandRead = MADV_RANDOM, SeqRead = MADV_SEQUENTIAL, ...) unless Add-Task is given -VmaFlags.</summary>
+    public VmaFlags VmaFlags { get; }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Requests} requests, {Objects} objects)";
 }
