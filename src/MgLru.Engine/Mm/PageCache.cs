@@ -22,6 +22,9 @@ internal sealed class SharedFile
     /// <summary>VMAs mapping the file, shared or private (address_space->i_mmap).</summary>
     public List<Vma> Mappers { get; } = new();
 
+    /// <summary>The file's readahead state (one opener per file in a simulation: the kernel keeps it per open file).</summary>
+    public FileReadahead Readahead { get; } = new();
+
     /// <summary>
     /// The rmap walk of a page-cache folio (rmap_walk_file): every PTE of a mapper at slot
     /// <paramref name="slot"/> that maps <paramref name="frame"/> (a private mapping's copy is another folio).

@@ -19,6 +19,7 @@ internal sealed class KernelRuleSet
         CostCountsIoAndRotations = v612;
         LookAroundClearsTriggerFirst = v612;
         DebugfsTyfa = v612;
+        ReadaheadStopsAtChargeFailure = v612;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -58,6 +59,12 @@ internal sealed class KernelRuleSet
     /// PAGEVEC_SIZE neighbours on); anon neighbours only when the evicted folio is anon.
     /// </summary>
     public bool LookAroundClearsTriggerFirst { get; }
+
+    /// <summary>
+    /// v6.10 "mm/readahead: break read-ahead loop if filemap_add_folio return -ENOMEM": a readahead page
+    /// the memcg cannot charge (__GFP_NORETRY) ends the window; 6.1 tries the following pages too.
+    /// </summary>
+    public bool ReadaheadStopsAtChargeFailure { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

@@ -375,6 +375,9 @@ internal abstract class LruPolicy
                 {
                     _m.PageCache.Entries[slot] = 0;
                     _m.PageCache.Shadows[slot] = Eviction(f);
+                    // PG_readahead leaves with the page: the next window will have to be read synchronously.
+                    var file = _m.PageCache.FileOf(slot);
+                    if (file.Readahead.Marker == slot - file.Base) file.Readahead.ClearMarker();
                 }
             }
             else

@@ -47,6 +47,17 @@ internal sealed class MemcgReclaim
         return true;
     }
 
+    /// <summary>
+    /// try_charge_memcg with __GFP_NORETRY (readahead allocations): one reclaim attempt, then give up
+    /// rather than retry or call the OOM killer.
+    /// </summary>
+    public bool TryChargeNoRetry(MemCgroup memcg, MmStruct charging)
+    {
+        if (memcg.Usage + 1 <= memcg.MaxPages) return true;
+        TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct, zonelist: _m.Nodes[charging.HomeNode].Zonelist);
+        return memcg.Usage + 1 <= memcg.MaxPages;
+    }
+
     /// <summary>try_to_free_mem_cgroup_pages: priority 12 down to 0 until nr_to_reclaim pages are freed.</summary>
     public long TryToFreeMemCgroupPages(MemCgroup memcg, long nrPages, Reclaimer who, int? swappiness = null, int[]? zonelist = null)
     {

@@ -82,9 +82,13 @@ public enum VmaFlags
     None = 0,
     /// <summary>VM_LOCKED (mlock): pages are unevictable, walks skip the VMA.</summary>
     Locked = 1,
-    /// <summary>VM_SEQ_READ (MADV_SEQUENTIAL): no recency: faults are not active, references and walks ignore it.</summary>
+    /// <summary>
+    /// VM_SEQ_READ (MADV_SEQUENTIAL, with POSIX_FADV_SEQUENTIAL on the file as the kernel lab does): no
+    /// recency (faults are not active, references and walks ignore it), and file pages are read ahead in
+    /// windows of up to 64 pages, the next one asynchronously, so a sequential stream misses once.
+    /// </summary>
     SeqRead = 2,
-    /// <summary>VM_RAND_READ (MADV_RANDOM): no recency, as SeqRead; file faults do no read-around.</summary>
+    /// <summary>VM_RAND_READ (MADV_RANDOM / POSIX_FADV_RANDOM): no recency, as SeqRead; a miss reads just its page.</summary>
     RandRead = 4,
     /// <summary>FMODE_NOREUSE (POSIX_FADV_NOREUSE on the file): no recency.</summary>
     NoReuse = 8,

@@ -22,7 +22,7 @@ namespace MgLru.Engine.Simulation;
 /// reclaim by the MGLRU. Deterministic: the same scenario and seed give bit-identical results.
 /// Run it to completion with <see cref="Run"/>, or drive it with <see cref="Step"/>.
 /// </summary>
-public sealed class Simulation
+public sealed partial class Simulation
 {
     private readonly ScenarioSpec _scenario;
     private readonly Machine _m;
@@ -158,6 +158,7 @@ public sealed class Simulation
         }
         _reclaim = new MemcgReclaim(_m, _policy);
         _node = new NodeReclaim(_m, _policy, _reclaim);
+        _readaheadStopsAtChargeFailure = KernelRuleSet.For(options.Rules).ReadaheadStopsAtChargeFailure;
         _m.Flusher = new Flusher(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
         if (_tiered && options.Promotion != PromotionMode.None)
@@ -591,7 +592,7 @@ public sealed class Simulation
             }
             if (fileRead)
             {
-                if (!AccessThroughFd(task, vma.SlotOf(v), write)) break;
+                if (!AccessThroughFd(task, vma, vma.SlotOf(v), write)) break;
                 continue;
             }
             uint pte = ptes[v];
@@ -639,9 +640,10 @@ public sealed class Simulation
     }
 
     /// <summary>read()/write() of one page: a page-cache hit only marks the folio accessed (and dirty); a miss reads it in. False when the task was killed.</summary>
-    private bool AccessThroughFd(TaskRuntime task, int slot, bool write)
+    private bool AccessThroughFd(TaskRuntime task, Vma vma, int slot, bool write)
     {
         uint entry = _m.PageCache.Entries[slot];
+        bool sequential = (vma.Flags & VmaFlags.SeqRead) != 0;
         if ((entry & Pte.Present) != 0)
         {
             _m.NowNs += _m.Costs.PageCacheHitNs;
@@ -649,10 +651,12 @@ public sealed class Simulation
             if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
             _policy.MarkAccessed(f);
             if (_tiered) TierAccess(f, write, viaPte: false);
+            if (sequential) return ReadaheadOnHit(task, slot, viaFault: false);
             return true;
         }
         task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
         bool alive = ReadIntoPageCache(task, slot, write, null) >= 0;
+        if (alive && sequential) alive = ReadaheadOnMiss(task, slot, viaFault: false);
         AfterSlowPath(_m.PageCache.Entries[slot], write);
         return alive;
     }
@@ -756,7 +760,8 @@ public sealed class Simulation
             int slot = vma.SlotOf(v);
             uint entry = _m.PageCache.Entries[slot];
             int frame;
-            if ((entry & Pte.Present) != 0)
+            bool cached = (entry & Pte.Present) != 0;
+            if (cached)
             {
                 frame = Pte.Frame(entry);
                 _m.Spend(_m.Costs.MinorFaultNs);
@@ -772,6 +777,9 @@ public sealed class Simulation
             _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young | (shared ? 0 : Pte.ReadOnly));
             task.Mm.Rss++;
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+            // MADV_SEQUENTIAL: the page is mapped first, so reading ahead cannot reclaim it from under the fault.
+            if ((vma.Flags & VmaFlags.SeqRead) != 0)
+                return cached ? ReadaheadOnHit(task, slot, viaFault: true) : ReadaheadOnMiss(task, slot, viaFault: true);
             return true;
         }
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;

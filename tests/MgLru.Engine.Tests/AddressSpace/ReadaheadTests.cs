@@ -1,0 +1,113 @@
+using System.Linq;
+using MgLru.Engine.Mm;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.AddressSpace;
+
+/// <summary>Readahead under sequential advice (mm/readahead.c): window sizes by hand, then whole streams.</summary>
+public sealed class ReadaheadTests
+{
+    private const long Page = Scenarios.Page;
+
+    [Theory]
+    [InlineData(1, 64, 4)]   // roundup 1 ≤ 64/32: ×4
+    [InlineData(4, 64, 8)]   // 4 ≤ 64/4: ×2
+    [InlineData(32, 64, 64)] // else the maximum
+    [InlineData(64, 64, 64)]
+    public void Initial_window_sizes(long req, long max, long size) => Assert.Equal(size, FileReadahead.InitSize(req, max));
+
+    [Theory]
+    [InlineData(2, 64, 8)]   // below max/16: ×4
+    [InlineData(4, 64, 8)]   // up to max/2: ×2
+    [InlineData(32, 64, 64)]
+    [InlineData(64, 64, 64)] // then the maximum
+    public void Next_window_sizes(long current, long max, long size) => Assert.Equal(size, FileReadahead.NextSize(current, max));
+
+    [Fact]
+    public void A_descriptor_stream_ramps_4_8_16_32_64_with_the_marker_on_each_window_s_first_page()
+    {
+        // read() of one page at 0: initial window 4 (req 1), async part 3, so page 1 is marked. Touching
+        // page 1 pushes the window to [4, 12) marked at 4, then [12, 28) at 12, [28, 60) at 28, [60, 124) ...
+        var ra = new FileReadahead();
+        Assert.Equal((0L, 4L, 1L), ra.Sync(0, 1, 64, 0));
+        Assert.Equal((4L, 8L, 4L), ra.Async(1, 64, 4));
+        Assert.Equal((12L, 16L, 12L), ra.Async(4, 64, 12));
+        Assert.Equal((28L, 32L, 28L), ra.Async(12, 64, 28));
+        Assert.Equal((60L, 64L, 60L), ra.Async(28, 64, 60));
+        Assert.Equal((124L, 64L, 124L), ra.Async(60, 64, 124));
+    }
+
+    [Fact]
+    public void A_fault_asks_for_a_whole_window_and_marks_its_middle()
+    {
+        // do_sync_mmap_readahead under VM_SEQ_READ: page_cache_sync_ra(ra_pages) at page 100 right after
+        // page 99 was read: initial window of 64 from 100, async part 32: page 132 is marked.
+        var ra = new FileReadahead { PrevIndex = 99 };
+        Assert.Equal((100L, 64L, 132L), ra.Sync(100, 64, 64, 0));
+    }
+
+    [Fact]
+    public void A_random_miss_without_history_reads_only_the_request()
+    {
+        var ra = new FileReadahead { PrevIndex = 10 };
+        Assert.Equal((500L, 1L, -1L), ra.Sync(500, 1, 64, 0));
+    }
+
+    private static Engine.Simulation.Simulation Stream(MemoryBackend backend, VmaFlags flags, long pages = 256, long limitPages = 1024)
+    {
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential, backend: backend), pages * Page, 0, vmaFlags: flags, file: "data");
+        var cg = new MemCgroupSpec("t", limitPages * Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { SwapBytes = 1L << 24, CheckInvariants = true }));
+        sim.Run();
+        return sim;
+    }
+
+    [Fact]
+    public void A_sequential_mapping_takes_one_major_fault_and_reads_the_rest_ahead()
+    {
+        // 256 pages faulted in order under MADV_SEQUENTIAL: page 0 misses (sync window [0, 64), page 32
+        // marked); every other page is in the page cache when touched (a minor fault); touching 32 reads
+        // [64, 128) marked at 64, and so on. One major fault, 256 pages read, 255 minor faults.
+        var sim = Stream(MemoryBackend.FileMmap, VmaFlags.SeqRead);
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(256, sim.Counter("t", VmEvent.PgFault));
+        Assert.Equal(256 * 4, sim.Counter("t", VmEvent.PgPgIn));
+    }
+
+    [Fact]
+    public void Without_sequential_advice_every_page_of_a_mapping_is_a_major_fault()
+    {
+        Assert.Equal(256, Stream(MemoryBackend.FileMmap, VmaFlags.RandRead).Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(256, Stream(MemoryBackend.FileMmap, VmaFlags.None).Counter("t", VmEvent.PgMajFault));
+    }
+
+    [Fact]
+    public void Sequential_reads_miss_the_page_cache_once()
+    {
+        var sim = Stream(MemoryBackend.FileRead, VmaFlags.SeqRead);
+        Assert.Equal(1, sim.Counter("t", VmEvent.PageCacheReadMisses));
+        Assert.Equal(256 * 4, sim.Counter("t", VmEvent.PgPgIn));
+        Assert.Equal(256, Stream(MemoryBackend.FileRead, VmaFlags.RandRead).Counter("t", VmEvent.PageCacheReadMisses));
+    }
+
+    [Fact]
+    public void Readahead_pages_enter_inactive_and_unreferenced()
+    {
+        // One read() of page 0 (a one-access trace) asks for one page: the initial window is 4 pages and
+        // page 1 carries the marker. Pages 1..3 sit in the page cache with neither PG_active nor
+        // PG_referenced; page 0 was read on demand.
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(new uint[] { 0 }, 0, MemoryBackend.FileRead), 256 * Page, 0, vmaFlags: VmaFlags.SeqRead, file: "data");
+        var cg = new MemCgroupSpec("t", 1024 * Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { CheckInvariants = true }));
+        sim.Run();
+        Assert.Equal(4 * 4, sim.Counter("t", VmEvent.PgPgIn));
+        var frames = sim.Machine.Frames;
+        var cache = sim.Machine.PageCache;
+        var file = cache.Files.Single(f => f.Name == "data");
+        var flags = Enumerable.Range(1, 3).Select(i => frames.Flags[Pte.Frame(cache.Entries[file.Base + i])]).ToArray();
+        Assert.All(flags, f => Assert.Equal(0u, f & (Memory.PageFlags.Active | Memory.PageFlags.Referenced)));
+        Assert.Equal(1, file.Readahead.Marker);
+    }
+}
