@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MgLru.Engine.Cgroup;
+using MgLru.Engine.Reclaim;
 using MgLru.Engine.Reclaim.Mglru;
 using MgLru.Engine.Scenario;
 
@@ -24,11 +25,11 @@ internal static class LruGenDebugfs
     private static void AppendNode(StringBuilder sb, Lruvec l, long nowJiffies, bool full, KernelRules rules, bool hasMmState)
     {
         var inv = CultureInfo.InvariantCulture;
-        bool v61 = rules == KernelRules.V6_1;
+        var ruleSet = KernelRuleSet.For(rules);
         sb.Append(" node ").Append(l.Node.ToString(inv).PadLeft(5)).Append('\n');
         long maxSeq = l.MaxSeq;
         long seq;
-        if (!full) seq = rules == KernelRules.V6_14 ? System.Math.Min(l.MinSeq[0], l.MinSeq[1]) : l.MinSeq[Lruvec.Anon];
+        if (!full) seq = ruleSet.AgingFeedback2024 ? System.Math.Min(l.MinSeq[0], l.MinSeq[1]) : l.MinSeq[Lruvec.Anon];
         else seq = maxSeq >= Lruvec.MaxNrGens ? maxSeq - Lruvec.MaxNrGens + 1 : 0;
         for (; seq <= maxSeq; seq++)
         {
@@ -43,12 +44,15 @@ internal static class LruGenDebugfs
                 sb.Append(' ').Append(Num(size)).Append(mark);
             }
             sb.Append('\n');
-            if (full) AppendFull(sb, l, maxSeq, seq, v61, hasMmState);
+            if (full) AppendFull(sb, l, maxSeq, seq, ruleSet, hasMmState);
         }
     }
 
-    private static void AppendFull(StringBuilder sb, Lruvec l, long maxSeq, long seq, bool v61, bool hasMmState)
+    private static void AppendFull(StringBuilder sb, Lruvec l, long maxSeq, long seq, KernelRuleSet ruleSet, bool hasMmState)
     {
+        bool v61 = !ruleSet.DebugfsTyfa;
+        // Before 6.14 protected[] is indexed by tier - 1 (tier 0 is never protected); from 6.14 by tier.
+        bool protectedByTierMinus1 = !ruleSet.AgingFeedback2024;
         for (int tier = 0; tier < Lruvec.MaxNrTiers; tier++)
         {
             sb.Append("            ").Append(Num(tier));
@@ -68,7 +72,7 @@ internal static class LruGenDebugfs
                     marks = "rep";
                     n0 = l.Refaulted[k];
                     n1 = l.Evicted[k];
-                    n2 = v61 ? (tier > 0 ? l.Protected[k - 1] : 0) : l.Protected[k];
+                    n2 = protectedByTierMinus1 ? (tier > 0 ? l.Protected[k - 1] : 0) : l.Protected[k];
                 }
                 sb.Append(' ').Append(Num(n0)).Append(marks[0]);
                 sb.Append(' ').Append(Num(n1)).Append(marks[1]);

@@ -44,4 +44,24 @@ public sealed class LruGenFormatTests
     [Fact]
     public void Lru_gen_full_in_the_61_format()
         => Assert.Equal(Golden("lru_gen_full-v6_1-ten-pages.txt"), TenPages(KernelRules.V6_1).LruGenText(full: true));
+
+    [Theory]
+    [InlineData(KernelRules.V6_1, 3)]
+    [InlineData(KernelRules.V6_12, 3)]
+    [InlineData(KernelRules.V6_14, 2)]
+    public void The_p_column_of_min_seq_shows_protected_by_the_rule_set_s_tier_index(KernelRules rules, int row)
+    {
+        // protected[hist][anon][2]: before 6.14 that counts tier-3 folios (indexed by tier - 1) and prints on
+        // the tier 3 row; from 6.14 it is tier 2's own count.
+        var sim = TenPages(rules);
+        sim.Machine.Memcgs[1].Lruvecs[0].Protected[2] = 7;
+        var lines = sim.LruGenText(full: true).Split('\n');
+        int minSeqLine = System.Array.FindIndex(lines, x => x.StartsWith("memcg     2 /t", System.StringComparison.Ordinal)) + 2;
+        Assert.Matches(@"^ {10}0 ", lines[minSeqLine]); // seq 0 = min_seq
+        for (int tier = 0; tier < 4; tier++)
+        {
+            if (tier == row) Assert.Contains("         7p", lines[minSeqLine + 1 + tier]);
+            else Assert.DoesNotContain("7p", lines[minSeqLine + 1 + tier]);
+        }
+    }
 }
