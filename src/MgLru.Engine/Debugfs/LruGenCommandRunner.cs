@@ -21,7 +21,8 @@ internal sealed class LruGenCommandRunner
     /// <summary>Runs every command of a write in order; the first failure stops the write.</summary>
     public void Write(string input)
     {
-        bool v614 = _m.Options.Rules == KernelRules.V6_14;
+        // run_aging / run_eviction and "max" swappiness changed with the 6.14 rework.
+        bool v614 = KernelRuleSet.For(_m.Options.Rules).AgingFeedback2024;
         foreach (var text in LruGenCommand.Split(input))
         {
             var cmd = LruGenCommand.Parse(text, acceptMax: v614);
