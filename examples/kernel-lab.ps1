@@ -59,3 +59,29 @@ foreach ($kernel in 'k6.1', 'k6.12') {
         }
     }
 }
+
+# End-of-run /sys/kernel/debug/lru_gen of the lab memcg with walks on (0x7): the kernels' dumps (taken with
+# the program stopped after its last access) next to the replay's, read the same way from the same text format.
+function Get-LabGenerations([string[]] $Lines) {
+    $inLab = $false
+    foreach ($line in $Lines) {
+        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
+        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s*$') { '{0,6} {1,8:N0}' -f [long]$Matches[1], [long]$Matches[2] }
+    }
+}
+$dumps = [System.IO.Path]::Combine($Lab, 'dumps')
+foreach ($kernel in 'k6.1', 'k6.12') {
+    $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
+    $sim = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace |
+        Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
+    $null = $sim | Step-ReclaimSimulation
+    $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines([System.IO.Path]::Combine($dumps, "lru_gen-$kernel-anon-zipf-m0x7.txt"))))
+    $simGens = @(Get-LabGenerations (($sim | Get-LruGen) -split "`n"))
+    ''
+    '{0} (0x7) lru_gen of /lab: seq and anon pages, kernel | replay ({1} rules)' -f $kernel.Substring(1), $rules
+    for ($i = 0; $i -lt [Math]::Max($kernelGens.Count, $simGens.Count); $i++) {
+        $k = if ($i -lt $kernelGens.Count) { $kernelGens[$i] } else { '' }
+        $r = if ($i -lt $simGens.Count) { $simGens[$i] } else { '' }
+        '{0,-16} | {1}' -f $k, $r
+    }
+}
