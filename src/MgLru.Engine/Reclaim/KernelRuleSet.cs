@@ -42,9 +42,9 @@ internal sealed class KernelRuleSet
     public bool WorkingsetAccountingFix { get; }
 
     /// <summary>
-    /// v6.4 vma_has_recency in invalid_folio_referenced_vma: rmap ignores SEQ/RAND_READ (and NOREUSE)
-    /// mappings entirely. 6.1 clears their young PTEs, counts them unless VM_SEQ_READ, and only skips
-    /// look-around; it has no NOREUSE.
+    /// v6.3/6.4 "mm: support POSIX_FADV_NOREUSE" (vma_has_recency in invalid_folio_referenced_vma): rmap
+    /// ignores SEQ/RAND_READ (and NOREUSE) mappings entirely. 6.1 clears their young PTEs, counts them
+    /// unless VM_SEQ_READ, and only skips look-around; it has no NOREUSE.
     /// </summary>
     public bool RecencySkipsRmap { get; }
 
