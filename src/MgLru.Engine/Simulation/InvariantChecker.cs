@@ -94,5 +94,13 @@ internal static class InvariantChecker
             if (rss != mm.Rss || swapEntries != mm.SwapEntries)
                 throw new InvariantViolationException(6, $"mm of {mm.TaskName}: counted rss {rss}/swap {swapEntries}, recorded {mm.Rss}/{mm.SwapEntries}.");
         }
+
+        // PG_readahead lives on a cached page: a reclaimed marker page takes the marker with it.
+        foreach (var file in m.PageCache.Files)
+        {
+            long marker = file.Readahead.Marker;
+            if (marker >= 0 && (marker >= file.Pages || (m.PageCache.Entries[file.Base + marker] & Pte.Present) == 0))
+                throw new InvariantViolationException(4, $"file {file.Name}: the readahead marker is on page {marker}, which is not cached.");
+        }
     }
 }
