@@ -125,7 +125,7 @@ public sealed class ReadaheadTests
         var cg = new MemCgroupSpec("t", 256 * Page, tasks: new[] { task });
         var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, CheckInvariants = true }));
         sim.Run();
-        // (The pre-6.14 placement costs one more synchronous miss here: 4 major faults instead of 3.)
+        // (The pre-6.14 rules take one more synchronous miss here: 4 major faults instead of 3.)
         Assert.InRange(sim.Counter("t", VmEvent.PgMajFault), 3, 4);
         Assert.InRange(sim.Counter("t", VmEvent.PgPgIn), 3 * 1024 * 4 - 16, 3 * 1024 * 4); // each page read once a pass
     }
