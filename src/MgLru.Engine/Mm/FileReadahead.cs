@@ -69,23 +69,23 @@ internal sealed class FileReadahead
         return (Start, Size, Start + Size - AsyncSize);
     }
 
-    /// <summary>
-    /// page_cache_async_ra when the marked page at <paramref name="index"/> is touched: push the window
-    /// forward (ramping up) and mark its first page. Without valid state (the marker came from another
-    /// window) the next window starts at the first uncached page after <paramref name="index"/>.
-    /// </summary>
-    public (long Start, long Count, long Mark) Async(long index, long max, long firstMissAfter)
+    /// <summary>page_cache_async_ra: the marked page at <paramref name="index"/> is the one this window placed.</summary>
+    public bool IsExpected(long index) => index == Start + Size - AsyncSize;
+
+    /// <summary>The expected touch: push the window forward (ramping up), the whole of it async, marked on its first page.</summary>
+    public (long Start, long Count, long Mark) Push(long max)
     {
-        if (index == Start + Size - AsyncSize)
-        {
-            Start += Size;
-            Size = NextSize(Size, max);
-        }
-        else
-        {
-            Size = NextSize(firstMissAfter - index + 1, max);
-            Start = firstMissAfter;
-        }
+        Start += Size;
+        Size = NextSize(Size, max);
+        AsyncSize = Size;
+        return (Start, Size, Start);
+    }
+
+    /// <summary>A marked page without valid state: the next window starts at the first uncached page after it.</summary>
+    public (long Start, long Count, long Mark) Restart(long index, long firstMissAfter, long max)
+    {
+        Size = NextSize(firstMissAfter - index + 1, max);
+        Start = firstMissAfter;
         AsyncSize = Size;
         return (Start, Size, Start);
     }

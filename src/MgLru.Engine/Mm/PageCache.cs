@@ -101,4 +101,16 @@ internal sealed class PageCache
     }
 
     public SharedFile FileOf(int slot) => Files[_fileOfBlock[slot / Units.PtesPerTable]];
+
+    /// <summary>
+    /// __remove_mapping of a clean page-cache folio: the slot keeps only the shadow entry, and a
+    /// PG_readahead mark leaves with the page (the next window will be read synchronously).
+    /// </summary>
+    public void Evict(int slot, ulong shadow)
+    {
+        Entries[slot] = 0;
+        Shadows[slot] = shadow;
+        var file = FileOf(slot);
+        if (file.Readahead.Marker == slot - file.Base) file.Readahead.ClearMarker();
+    }
 }

@@ -133,10 +133,10 @@ internal abstract class LruPolicy
         return referencedFolio || referencedPtes > 1 ? FolioReference.Activate : FolioReference.Keep;
     }
 
-    /// <summary>Whether reclaim asks rmap for references at all (the exact LRU evicts by list order alone).</summary>
     /// <summary>MGLRU before 6.14: PG_referenced on an isolated mapped folio means aging promoted it; keep it.</summary>
     protected virtual bool KeepsFoliosPromotedWhileIsolated => false;
 
+    /// <summary>Whether reclaim asks rmap for references at all (the exact LRU evicts by list order alone).</summary>
     protected virtual bool ChecksReferences => true;
 
     /// <summary>Put a surviving folio back on its LRU (move_folios_to_lru).</summary>
@@ -373,11 +373,7 @@ internal abstract class LruPolicy
                 // A clean page-cache page: dropped; the shadow stays in its page-cache slot.
                 if (slot >= 0)
                 {
-                    _m.PageCache.Entries[slot] = 0;
-                    _m.PageCache.Shadows[slot] = Eviction(f);
-                    // PG_readahead leaves with the page: the next window will have to be read synchronously.
-                    var file = _m.PageCache.FileOf(slot);
-                    if (file.Readahead.Marker == slot - file.Base) file.Readahead.ClearMarker();
+                    _m.PageCache.Evict(slot, Eviction(f));
                 }
             }
             else

@@ -43,11 +43,17 @@ public sealed partial class Simulation
         if (ra.Marker != index) return true;
         ra.ClearMarker();
         long max = FileReadahead.SequentialPages;
-        long firstMiss = index + 1;
-        while (firstMiss < file.Pages && firstMiss - index <= max && Cached(file, firstMiss)) firstMiss++;
-        if (firstMiss >= file.Pages || firstMiss - index > max) return true; // nothing left to read ahead
-        var (start, count, mark) = ra.Async(index, max, firstMiss);
-        return ReadWindow(task, file, start, count, mark);
+        (long Start, long Count, long Mark) window;
+        if (ra.IsExpected(index)) window = ra.Push(max);
+        else
+        {
+            // A marked page without valid state (another stream moved the window): restart at the next hole.
+            long firstMiss = index + 1;
+            while (firstMiss < file.Pages && firstMiss - index <= max && Cached(file, firstMiss)) firstMiss++;
+            if (firstMiss >= file.Pages || firstMiss - index > max) return true;
+            window = ra.Restart(index, firstMiss, max);
+        }
+        return ReadWindow(task, file, window.Start, window.Count, window.Mark);
     }
 
     private bool Cached(SharedFile file, long index) => (_m.PageCache.Entries[file.Base + index] & Pte.Present) != 0;
@@ -78,14 +84,8 @@ public sealed partial class Simulation
             }
             int f = AllocateFrame(task);
             if (f < 0) return false;
-            int slot = file.Base + (int)i;
-            var memcg = task.Memcg;
-            memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
             _m.Spend(_m.Costs.FileReadNs);
-            _m.Frames.Flags[f] |= TakeFileShadow(slot, memcg, _m.Frames.NodeOf(f), 0, inFault: false);
-            _m.Frames.Rmap[f] = slot;
-            _policy.AddNewFolio(f);
-            _m.PageCache.Entries[slot] = Pte.MakePresent(f);
+            AddToPageCache(task.Memcg, file.Base + (int)i, f, 0, inFault: false, 0);
             if (i == mark) file.Readahead.SetMarker(i);
         }
         if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);

@@ -687,19 +687,27 @@ public sealed partial class Simulation
         if (!_reclaim.TryCharge(memcg, task.Mm)) return -1;
         int f = AllocateFrame(task);
         if (f < 0) return -1;
-        memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
-        uint flags = TakeFileShadow(slot, memcg, _m.Frames.NodeOf(f), inFault ? FaultFlags(faultVma!) : 0, inFault);
-        _m.Frames.Flags[f] |= flags | (write ? PageFlags.Dirty : 0);
-        _m.Frames.Rmap[f] = slot;
-        _policy.AddNewFolio(f);
-        _m.PageCache.Entries[slot] = Pte.MakePresent(f);
+        AddToPageCache(memcg, slot, f, inFault ? FaultFlags(faultVma!) : 0, inFault, write ? PageFlags.Dirty : 0);
         if (!inFault)
         {
             _policy.MarkAccessed(f);
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
         }
         return f;
+    }
+
+    /// <summary>
+    /// filemap_add_folio of a page just read from storage (on demand or ahead): pgpgin, the shadow
+    /// consumed (refault accounting), then the page cache and the LRU.
+    /// </summary>
+    private void AddToPageCache(MemCgroup memcg, int slot, int f, uint faultFlags, bool inFault, uint extraFlags)
+    {
+        memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
+        _m.Frames.Flags[f] |= TakeFileShadow(slot, memcg, _m.Frames.NodeOf(f), faultFlags, inFault) | extraFlags;
+        _m.Frames.Rmap[f] = slot;
+        _policy.AddNewFolio(f);
+        _m.PageCache.Entries[slot] = Pte.MakePresent(f);
     }
 
     /// <summary>A file page comes back: consume its shadow entry and let the policy judge the refault.</summary>

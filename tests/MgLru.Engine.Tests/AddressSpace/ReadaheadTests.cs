@@ -32,11 +32,21 @@ public sealed class ReadaheadTests
         // page 1 pushes the window to [4, 12) marked at 4, then [12, 28) at 12, [28, 60) at 28, [60, 124) ...
         var ra = new FileReadahead();
         Assert.Equal((0L, 4L, 1L), ra.Sync(0, 1, 64, 0));
-        Assert.Equal((4L, 8L, 4L), ra.Async(1, 64, 4));
-        Assert.Equal((12L, 16L, 12L), ra.Async(4, 64, 12));
-        Assert.Equal((28L, 32L, 28L), ra.Async(12, 64, 28));
-        Assert.Equal((60L, 64L, 60L), ra.Async(28, 64, 60));
-        Assert.Equal((124L, 64L, 124L), ra.Async(60, 64, 124));
+        foreach (var (touched, window) in new[] { (1L, (4L, 8L, 4L)), (4L, (12L, 16L, 12L)), (12L, (28L, 32L, 28L)), (28L, (60L, 64L, 60L)), (60L, (124L, 64L, 124L)) })
+        {
+            Assert.True(ra.IsExpected(touched));
+            Assert.Equal(window, ra.Push(64));
+        }
+        Assert.False(ra.IsExpected(125));
+    }
+
+    [Fact]
+    public void A_marked_page_without_valid_state_restarts_at_the_next_hole()
+    {
+        // Page 10 carries a marker the current window did not place, pages 11..19 are cached: the new window
+        // starts at 20 and is get_next_ra_size(20 - 10 + 1 = 11) = 22 pages (11 ≤ 64/2: doubled), marked at 20.
+        var ra = new FileReadahead();
+        Assert.Equal((20L, 22L, 20L), ra.Restart(10, 20, 64));
     }
 
     [Fact]

@@ -84,19 +84,18 @@ public sealed class KernelLabTests
     public void Refault_counters_differ_between_the_rule_sets_as_between_the_kernels(int mode)
     {
         // 6.12 (v6.5+ accounting): every refault into the lruvec counts, so refault ≈ misses as on the kernel;
-        // recent ones are activations, and all of them happen in a fault, so restore = activate.
+        // recent ones are activations, and all of them happen in a fault, so restore = activate (the kernel's
+        // two differ by 4 of 15,120).
         var r612 = Replay(mode, KernelRules.V6_12).Results().Single();
         var lab612 = Lab("k6.12", mode);
         Assert.InRange(r612.WorkingsetRefaultAnon / lab612["cg_workingset_refault_anon"], 0.98, 1.02);
         Assert.Equal(r612.WorkingsetActivateAnon, r612.WorkingsetRestoreAnon);
-        Assert.InRange(lab612["cg_workingset_restore_anon"] / lab612["cg_workingset_activate_anon"], 0.99, 1.01);
-        // 6.1: only recent refaults count (restore = refault, far below the misses, on both), and activate
-        // counts sort_folio's protections instead.
+        // 6.1: only recent refaults count (restore = refault, far below the misses: the kernel's are 13 to 22 %
+        // of its major faults), and activate counts sort_folio's protections instead.
         var r61 = Replay(mode, KernelRules.V6_1).Results().Single();
-        var lab61 = Lab("k6.1", mode);
         Assert.Equal(r61.WorkingsetRefaultAnon, r61.WorkingsetRestoreAnon);
-        Assert.InRange(lab61["cg_workingset_restore_anon"] / lab61["cg_workingset_refault_anon"], 0.99, 1.01);
-        Assert.True(r61.WorkingsetRefaultAnon < r61.PgMajFault / 2 && lab61["cg_workingset_refault_anon"] < lab61["majflt"] / 2);
+        Assert.True(r61.WorkingsetRefaultAnon < r61.PgMajFault / 2);
+        Assert.True(r61.WorkingsetActivateAnon < r61.WorkingsetRefaultAnon / 2);
     }
 
     /// <summary>(seq, anon pages) of memcg /lab on node 0 in an lru_gen dump.</summary>

@@ -336,7 +336,7 @@ internal sealed partial class MglruPolicy
             int newGen = FolioIncGen(l, f, false);
             _frames.Unlink(f);
             _frames.AddTail(ListOf(l, newGen, type), f);
-            l.Protected[type * Lruvec.MaxNrTiers + (tier > 0 ? tier - 1 : 0)]++;
+            l.Protected[type * Lruvec.MaxNrTiers + tier - 1]++; // tier ≥ 1 here: tier_idx ≥ 0, and refs 4 is tier 3
             // 6.1 counts a protection as an activation; 6.5+ counts activations at refault instead.
             if (!_rules.WorkingsetAccountingFix)
                 memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
