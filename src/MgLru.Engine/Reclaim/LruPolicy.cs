@@ -38,9 +38,17 @@ internal abstract class LruPolicy
         _frames = machine.Frames;
         _rules = KernelRuleSet.For(machine.Options.Rules);
         _migration = new Tiering.Migration(machine);
+        _shadowNodes = new ShadowNodeShrinker(machine, this);
     }
 
     private readonly Tiering.Migration _migration;
+    private readonly ShadowNodeShrinker _shadowNodes;
+
+    /// <summary>
+    /// shrink_slab after a memcg's lruvec was shrunk (shrink_node_memcgs, shrink_one): the slab the
+    /// simulator has is the page cache's shadow-only xa_nodes.
+    /// </summary>
+    public void ShrinkSlab(MemCgroup memcg) => _shadowNodes.Shrink(memcg);
 
     /// <summary>
     /// can_demote: demotion is enabled, this reclaim may demote, and <paramref name="node"/> has a lower
@@ -97,6 +105,7 @@ internal abstract class LruPolicy
                 memcg.LowEvents++;
             }
             ShrinkLruvec(memcg, sc);
+            ShrinkSlab(memcg);
             if (sc.Reclaimer == Reclaimer.Direct && sc.NrReclaimed >= sc.NrToReclaim) break; // partial walk for direct reclaim
         }
     }

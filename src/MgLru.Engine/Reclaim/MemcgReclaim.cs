@@ -104,7 +104,11 @@ internal sealed class MemcgReclaim
                 foreach (int node in sc.Zonelist)
                 {
                     sc.Node = node;
-                    if (sc.TargetMemcg != null) _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
+                    if (sc.TargetMemcg != null)
+                    {
+                        _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
+                        _policy.ShrinkSlab(sc.TargetMemcg);
+                    }
                     else _policy.ShrinkNode(sc);
                     if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
                     if (sc.NrReclaimed >= sc.NrToReclaim) break;

@@ -95,6 +95,10 @@ internal static class InvariantChecker
                 throw new InvariantViolationException(6, $"mm of {mm.TaskName}: counted rss {rss}/swap {swapEntries}, recorded {mm.Rss}/{mm.SwapEntries}.");
         }
 
+        // xa_node bookkeeping: counts match the slots; shadow-only nodes, and only they, are on their memcg's list.
+        string? nodes = m.PageCache.CheckNodes();
+        if (nodes != null) throw new InvariantViolationException(6, nodes);
+
         // PG_readahead lives on a cached page: a reclaimed marker page takes the marker with it.
         foreach (var file in m.PageCache.Files)
         {

@@ -119,7 +119,7 @@ public sealed partial class Simulation
         for (int n = 0; n < nrNodes; n++) nodes[n] = new NumaNode(nodeSpecs[n], nodeFrames[n]);
         var pageTables = new PageTables(virtualPages);
         long fileSlots = FileSlots(scenario, out var fileSizes);
-        var pageCache = new PageCache(fileSlots);
+        var pageCache = new PageCache(fileSlots, nrMemcgs);
         var swap = options.SwapBytes > 0 ? new SwapDevice(options.SwapDevice, options.SwapBytes) : null;
         _m = new Machine(options, frames, pageTables, pageCache, swap, nodes);
         _tiered = nrNodes > 1;
@@ -704,20 +704,11 @@ public sealed partial class Simulation
     private void AddToPageCache(MemCgroup memcg, int slot, int f, uint faultFlags, bool inFault, uint extraFlags)
     {
         memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
-        _m.Frames.Flags[f] |= TakeFileShadow(slot, memcg, _m.Frames.NodeOf(f), faultFlags, inFault) | extraFlags;
+        ulong shadow = _m.PageCache.Store(slot, f, memcg.Index);
+        uint flags = shadow == 0 ? faultFlags : _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), faultFlags, inFault);
+        _m.Frames.Flags[f] |= flags | extraFlags;
         _m.Frames.Rmap[f] = slot;
         _policy.AddNewFolio(f);
-        _m.PageCache.Entries[slot] = Pte.MakePresent(f);
-    }
-
-    /// <summary>A file page comes back: consume its shadow entry and let the policy judge the refault.</summary>
-    private uint TakeFileShadow(int slot, MemCgroup memcg, int node, uint flags, bool inFault)
-    {
-        var shadows = _m.PageCache.Shadows;
-        ulong shadow = shadows[slot];
-        if (shadow == 0) return flags;
-        shadows[slot] = 0;
-        return _policy.Refault(shadow, memcg, node, flags, inFault);
     }
 
     /// <summary>
@@ -899,6 +890,7 @@ public sealed partial class Simulation
                 WorkingsetActivateFile = E(VmEvent.WorkingsetActivateFile),
                 WorkingsetRestoreAnon = E(VmEvent.WorkingsetRestoreAnon),
                 WorkingsetRestoreFile = E(VmEvent.WorkingsetRestoreFile),
+                WorkingsetNodeReclaim = E(VmEvent.WorkingsetNodeReclaim),
                 OomKill = E(VmEvent.OomKill),
                 PgDemoteKswapd = E(VmEvent.PgDemoteKswapd),
                 PgDemoteDirect = E(VmEvent.PgDemoteDirect),

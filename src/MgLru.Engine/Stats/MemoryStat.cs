@@ -51,6 +51,7 @@ internal static class MemoryStat
         Add("workingset_activate_file", E(VmEvent.WorkingsetActivateFile));
         Add("workingset_restore_anon", E(VmEvent.WorkingsetRestoreAnon));
         Add("workingset_restore_file", E(VmEvent.WorkingsetRestoreFile));
+        Add("workingset_nodereclaim", E(VmEvent.WorkingsetNodeReclaim));
         Add("pgscan", E(VmEvent.PgScanKswapd) + E(VmEvent.PgScanDirect) + E(VmEvent.PgScanProactive));
         Add("pgsteal", E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealDirect) + E(VmEvent.PgStealProactive));
         Add("pgscan_kswapd", E(VmEvent.PgScanKswapd));

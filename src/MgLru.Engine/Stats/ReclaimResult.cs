@@ -51,6 +51,8 @@ public sealed class ReclaimResult
     public long WorkingsetActivateFile { get; init; }
     public long WorkingsetRestoreAnon { get; init; }
     public long WorkingsetRestoreFile { get; init; }
+    /// <summary>memory.stat workingset_nodereclaim: page-cache xa_nodes of shadow entries freed by the shadow-node shrinker.</summary>
+    public long WorkingsetNodeReclaim { get; init; }
     public long OomKill { get; init; }
     /// <summary>memory.stat pgdemote_kswapd / pgdemote_direct / pgdemote_proactive: pages reclaim migrated to a lower tier.</summary>
     public long PgDemoteKswapd { get; init; }

@@ -68,6 +68,8 @@ public enum VmEvent
     /// <summary>Demoted pages by LRU type (the simulator's split of pgdemote_*; lazy-free pages count as file).</summary>
     PgDemoteAnon,
     PgDemoteFile,
+    /// <summary>workingset_nodereclaim: page-cache xa_nodes of shadow entries freed by the shadow-node shrinker.</summary>
+    WorkingsetNodeReclaim,
     Count,
 }
 
@@ -89,7 +91,7 @@ public static class VmEventNames
         "mglru_walk_pmds_skipped_nonleaf", "mglru_walk_pmds_skipped_bloom", "mglru_walk_pte_tables", "mglru_look_around_promotions", "mglru_walker_alloc_failures",
         "pagecache_read_misses",
         "pgdemote_kswapd", "pgdemote_direct", "pgdemote_proactive", "pgpromote_success", "pgpromote_candidate", "numa_hint_faults",
-        "pglazyfreed", "pgdemote_anon", "pgdemote_file",
+        "pglazyfreed", "pgdemote_anon", "pgdemote_file", "workingset_nodereclaim",
     };
 
     public static string Of(VmEvent e) => Names[(int)e];

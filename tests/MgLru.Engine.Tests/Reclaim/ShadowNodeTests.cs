@@ -1,0 +1,106 @@
+using System.Linq;
+using MgLru.Engine.Scenario;
+using MgLru.Engine.Stats;
+using Xunit;
+
+namespace MgLru.Engine.Tests.Reclaim;
+
+/// <summary>The page cache's xa_nodes of shadow entries and the shrinker that trims them (mm/workingset.c).</summary>
+public sealed class ShadowNodeTests
+{
+    private static Engine.Simulation.Simulation Create(long filePages, long limitPages, KernelRules rules = KernelRules.V6_12, long reads = 0)
+    {
+        var task = new TaskSpec("reader", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), filePages * Scenarios.Page, reads);
+        var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: new[] { task });
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
+        {
+            Policy = ReclaimPolicy.Mglru,
+            Rules = rules,
+            CheckInvariants = true,
+            TimeSliceAccesses = 64,
+        }));
+    }
+
+    [Fact]
+    public void A_node_is_listed_while_it_holds_shadows_only_and_the_oldest_goes_first()
+    {
+        var sim = Create(filePages: 1024, limitPages: 256);
+        var cache = sim.Machine.PageCache;
+        for (int slot = 0; slot < 128; slot++) cache.Store(slot, frame: slot, memcg: 1);
+        Assert.Equal(2, cache.AllocatedNodes(1));
+        Assert.Equal(0, cache.ShadowNodes(1));
+        for (int slot = 0; slot < 64; slot++) cache.Evict(slot, shadow: 100UL + (ulong)slot);
+        Assert.Equal(1, cache.ShadowNodes(1)); // node 0: 64 shadows, no page
+        for (int slot = 64; slot < 128; slot++) cache.Evict(slot, shadow: 100UL + (ulong)slot);
+        Assert.Equal(2, cache.ShadowNodes(1));
+        Assert.Null(cache.CheckNodes());
+
+        // A refault puts a page back into node 0: it leaves the list, its other 63 shadows stay.
+        Assert.Equal(105UL, cache.Store(5, frame: 5, memcg: 1));
+        Assert.Equal(1, cache.ShadowNodes(1));
+        // The shrinker takes the oldest listed node: node 1 (node 0 left the list).
+        Assert.Equal(64, cache.ReclaimOldestShadowNode(1));
+        Assert.True(Enumerable.Range(64, 64).All(slot => cache.Shadows[slot] == 0));
+        Assert.Equal(106UL, cache.Shadows[6]);
+        Assert.Equal(1, cache.AllocatedNodes(1)); // node 1 freed with its shadows
+        Assert.Equal(0, cache.ShadowNodes(1));
+
+        // The page leaves without a shadow: node 0 holds shadows only again and rejoins the list's tail.
+        cache.Evict(5, shadow: 0);
+        Assert.Equal(1, cache.ShadowNodes(1));
+        Assert.Equal(64, cache.DroppedShadows);
+        Assert.Null(cache.CheckNodes());
+    }
+
+    [Fact]
+    public void The_shrinker_frees_half_the_excess_in_batches_of_128_and_defers_the_rest()
+    {
+        // 1,000 shadow-only nodes and no LRU pages: the budget is the nodes' own slab (576 B each) >> 3.
+        // Call 1: slab 1000*576/4096 = 140 pages, budget 17, excess 983, delta 491: three batches of 128
+        //         (107 left < 128 and < 983), 107 deferred.
+        // Call 2: 616 nodes, slab 86, budget 10, excess 606, 107 + 303 = 410 to scan: three batches, 26 deferred.
+        // Call 3: 232 nodes, slab 32, budget 4, excess 228, 26 + 114 = 140: one batch, 12 deferred.
+        // Call 4: 104 nodes, slab 14, budget 1, excess 103, 12 + 51 = 63 < 103: nothing, 63 deferred.
+        // Call 5: 63 + 51 = 114 >= 103: one batch of 114 empties the list.
+        var sim = Create(filePages: 64_000, limitPages: 256);
+        var cache = sim.Machine.PageCache;
+        var memcg = sim.Machine.Memcgs[1];
+        for (int slot = 0; slot < 64_000; slot++)
+        {
+            cache.Store(slot, frame: 0, memcg: 1);
+            cache.Evict(slot, shadow: 1);
+        }
+        Assert.Equal(1000, cache.ShadowNodes(1));
+        long[] expectedLeft = { 616, 232, 104, 104, 0 };
+        foreach (long left in expectedLeft)
+        {
+            sim.LruPolicy.ShrinkSlab(memcg);
+            Assert.Equal(left, cache.ShadowNodes(1));
+        }
+        Assert.Equal(1000, sim.Counter("t", VmEvent.WorkingsetNodeReclaim));
+        Assert.Equal(64_000, cache.DroppedShadows);
+        Assert.Null(cache.CheckNodes());
+    }
+
+    [Theory]
+    [InlineData(1_536, false)] // 20 nodes of shadows at most: within the budget of a 256-page memcg (about 32)
+    [InlineData(16_384, true)]  // 252 nodes: trimmed
+    public void Every_shadow_is_consumed_by_a_refault_dropped_with_its_node_or_still_there(int filePages, bool trimmed)
+    {
+        // Two sequential passes through a descriptor. Under V6_12 every refault that finds its shadow is
+        // counted, so evictions (each leaves a shadow) = refaults + shadows dropped + shadows left.
+        var sim = Create(filePages, limitPages: 256, reads: 2L * filePages);
+        sim.Run();
+        var cache = sim.Machine.PageCache;
+        long left = cache.Shadows.LongCount(s => s != 0);
+        long evicted = sim.Counter("t", VmEvent.PgStealFile);
+        long refaults = sim.Counter("t", VmEvent.WorkingsetRefaultFile);
+        Assert.Equal(evicted, refaults + cache.DroppedShadows + left);
+        Assert.Equal(trimmed, sim.Counter("t", VmEvent.WorkingsetNodeReclaim) > 0);
+        Assert.Equal(cache.DroppedShadows, 64 * sim.Counter("t", VmEvent.WorkingsetNodeReclaim)); // sequential eviction empties whole nodes
+        // A loop larger than memory: every read of the second pass refaults (the first pass's tail is gone
+        // before the second reaches it), and without trimming every one finds its shadow.
+        if (!trimmed) Assert.Equal(filePages, refaults);
+        else Assert.True(refaults < filePages / 4, $"{refaults} refaults: trimmed shadows cannot refault");
+    }
+}
