@@ -3,6 +3,7 @@
 # The lab: a 128 MiB memcg, swappiness 60, 1 GiB zram, one CPU (all reclaim is direct), THP off,
 # MADV_RANDOM; the program and its helper arrays take about 370 pages of the limit (-Overhead).
 # Each kernel's rows run under its own rule set: -KernelRules V6_1 and V6_12.
+# It ends with the 0x7 dumps (end-of-run lru_gen, and memory.stat pgrefill/pgactivate) next to the replay.
 param([string] $Lab = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'kernel-lab'))
 
 $tracePath = [System.IO.Path]::Combine($Lab, 'traces', 'anon-zipf_s256.u32')
@@ -83,5 +84,17 @@ foreach ($kernel in 'k6.1', 'k6.12') {
         $k = if ($i -lt $kernelGens.Count) { $kernelGens[$i] } else { '' }
         $r = if ($i -lt $simGens.Count) { $simGens[$i] } else { '' }
         '{0,-16} | {1}' -f $k, $r
+    }
+    # The same dump's memory.stat (one run, 0x7): folios sort_folio moved without isolating them (pgrefill)
+    # and activations, which the results table above does not carry.
+    $kernelStat = @{}
+    foreach ($line in [System.IO.File]::ReadAllLines([System.IO.Path]::Combine($dumps, "memory.stat-$kernel-anon-zipf-m0x7.txt"))) {
+        $kv = $line.Split(' ')
+        $kernelStat[$kv[0]] = [double]$kv[1]
+    }
+    $simStat = @{}
+    foreach ($entry in ($sim | Get-MemCgroupStat lab -AsObject)) { $simStat[$entry.Key] = [double]$entry.Value }
+    foreach ($key in 'pgscan', 'pgsteal', 'pgrefill', 'pgactivate') {
+        '{0,-16} | {1,-16} {2,10:N0} {3,10:N0} {4,8}' -f '', $key, $simStat[$key], $kernelStat[$key], ('{0:+0.0;-0.0}%' -f (100.0 * ($simStat[$key] - $kernelStat[$key]) / $kernelStat[$key]))
     }
 }
