@@ -49,8 +49,17 @@ internal sealed class LruGenCommandRunner
         }
         else swappiness = _policy.GetSwappiness(memcg, _sc);
 
-        if (cmd.Op == '+') RunAging(cmd, l, swappiness, v614);
-        else RunEviction(cmd, l, swappiness, v614);
+        // lru_gen_seq_write allocates a walker before running commands and frees it after.
+        _policy.HoldsWalker = true;
+        try
+        {
+            if (cmd.Op == '+') RunAging(cmd, l, swappiness, v614);
+            else RunEviction(cmd, l, swappiness, v614);
+        }
+        finally
+        {
+            _policy.HoldsWalker = false;
+        }
         if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
     }
 

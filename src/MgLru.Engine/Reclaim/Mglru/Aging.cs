@@ -46,6 +46,8 @@ internal sealed partial class MglruPolicy
         if (_m.Options.PageTableWalks && !walker) _m.Memcgs[l.Memcg].Count(VmEvent.WalkerAllocFailures);
         if (walker)
         {
+            // The walker stays with this reclaimer until clear_mm_walk (look-around uses it meanwhile).
+            if (!_m.InKswapd) _holdsWalker = true;
             if (!WalkMmList(l, seq, swappiness, forceScan)) return false;
         }
         else

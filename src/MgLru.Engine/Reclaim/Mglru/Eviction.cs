@@ -17,7 +17,9 @@ internal sealed partial class MglruPolicy
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         var l = memcg.Lruvecs[sc.Node];
+        SetMmWalk(sc);
         if (TryToShrinkLruvec(l, sc) && _rules.MemcgLru) RotateMemcg(l, MemcgLruYoung);
+        _holdsWalker = false; // clear_mm_walk
     }
 
     /// <summary>try_to_shrink_lruvec: evict batches until nr_to_scan is met; returns whether aging stopped the lruvec.</summary>

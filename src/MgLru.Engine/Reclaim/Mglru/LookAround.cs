@@ -18,9 +18,28 @@ internal sealed partial class MglruPolicy
     private readonly int[] _lookAroundBatch = new int[MinLruBatch];
 
     /// <summary>
+    /// current->reclaim_state->mm_walk outside kswapd (which always has its node's walker): set by
+    /// try_to_inc_max_seq when it walks (6.1 direct reclaim then keeps evicting with it), by proactive
+    /// reclaim from 6.3 (set_mm_walk(NULL, sc->proactive)) and by debugfs commands; dropped by
+    /// clear_mm_walk at the end of lru_gen_shrink_lruvec / lru_gen_shrink_node.
+    /// </summary>
+    private bool _holdsWalker;
+
+    /// <summary>Debugfs commands run with a walker (lru_gen_seq_write allocates one first).</summary>
+    internal bool HoldsWalker
+    {
+        get => _holdsWalker;
+        set => _holdsWalker = value;
+    }
+
+    /// <summary>set_mm_walk at the start of a lruvec or node shrink: preallocated for kswapd and, from 6.3, proactive reclaim.</summary>
+    private void SetMmWalk(ScanControl sc) => _holdsWalker = _rules.MemcgLru && sc.Reclaimer == Reclaimer.Proactive;
+
+    /// <summary>
     /// Called for a young PTE at <paramref name="vpage"/> mapping isolated folio <paramref name="frame"/>
-    /// (its young bit already cleared). Reclaim contexts other than kswapd have no walker, so promotion
-    /// goes through folio_activate (or an in-place gen update in 6.1 when the window is dense).
+    /// (its young bit already cleared). With a walker (kswapd, or see <see cref="_holdsWalker"/>) the
+    /// neighbours' generations are updated in place, to be sorted by a later scan (pgrefill); without
+    /// one they go through folio_activate (pgactivate), or in 6.1 in place when the window is dense.
     /// </summary>
     public void LookAround(int frame, int vpage)
     {
@@ -32,6 +51,7 @@ internal sealed partial class MglruPolicy
         int memcg = PageFlags.Memcg(frameFlags);
         var l = _m.Memcgs[memcg].Lruvecs[_frames.NodeOf(frame)];
         bool clearsTriggerFirst = _rules.LookAroundClearsTriggerFirst;
+        bool walk = _holdsWalker || _m.InKswapd;
         // 6.1 handles the evicted folio's own PTE in the loop: the isolated folio gets PG_referenced,
         // which makes folio_check_references activate it. 6.12+ cleared it before looking around.
         if (!clearsTriggerFirst) _frames.Flags[frame] = frameFlags | PageFlags.Referenced;
@@ -71,7 +91,18 @@ internal sealed partial class MglruPolicy
             young++;
             if (_rules.AgingFeedback2024)
             {
-                if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { FolioActivate(f, l); promotedNow++; }
+                // walk_update_folio: with a walker the generation is updated in place (first young: referenced only).
+                if (walk)
+                {
+                    int updatedFrom = FolioUpdateGen(f, newGen);
+                    if (updatedFrom >= 0 && updatedFrom != newGen)
+                    {
+                        l.NrPages[updatedFrom * 2 + PageFlags.Type(flags)]--;
+                        l.NrPages[newGen * 2 + PageFlags.Type(flags)]++;
+                        promotedNow++;
+                    }
+                }
+                else if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { FolioActivate(f, l); promotedNow++; }
             }
             else if (oldGen < 0) _frames.Flags[f] = flags | PageFlags.Referenced;
             else if (oldGen != newGen) promote[nPromote++] = f;
@@ -80,8 +111,10 @@ internal sealed partial class MglruPolicy
         if ((young + 1) * 8 >= window) LookAroundFeedback(l, vpage / Units.PtesPerTable);
         _m.Memcgs[l.Memcg].Count(VmEvent.LookAroundPromotions, nPromote + promotedNow);
         if (_rules.AgingFeedback2024) return;
-        // 6.12 activates every promotable neighbour; 6.1 only when fewer than a pagevec, else updates gens in place.
-        if (clearsTriggerFirst || nPromote < PagevecSize)
+        // Without a walker 6.12 activates every promotable neighbour and 6.1 those of a sparse window (fewer
+        // than a pagevec); otherwise generations are updated in place (the walker's batch: sizes catch up
+        // after shrink_folio_list, applied here at once).
+        if (!walk && (clearsTriggerFirst || nPromote < PagevecSize))
         {
             for (int i = 0; i < nPromote; i++) FolioActivate(promote[i], l);
             return;

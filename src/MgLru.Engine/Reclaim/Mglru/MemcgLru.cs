@@ -94,7 +94,9 @@ internal sealed partial class MglruPolicy
             return;
         }
         SetInitialPriority(sc);
+        SetMmWalk(sc);
         ShrinkMany(sc);
+        _holdsWalker = false; // clear_mm_walk
     }
 
     /// <summary>shrink_many: the old generation's memcgs, bin by bin from a random one, until the target is met.</summary>

@@ -73,6 +73,39 @@ public sealed class RuleSetTests
     }
 
     [Theory]
+    [InlineData(KernelRules.V6_1)]
+    [InlineData(KernelRules.V6_12)]
+    public void With_a_walker_look_around_updates_generations_in_place_and_a_later_scan_sorts_them(KernelRules rules)
+    {
+        // Pages 0..9 fault into seq 3; an aging; pages 10..19 fault into seq 4; another aging: max_seq 5,
+        // min_seq 2. A debugfs command holds a walker (lru_gen_seq_write allocates one). "- 2 0 3" isolates
+        // pages 0..9; page 0's young PTE triggers look-around over the 20-PTE window: pages 10..19 are young
+        // and in seq 4, so their generation becomes seq 5 in place (no folio_activate, no pgactivate) and
+        // they stay on seq 4's list. After one more aging, evicting seq 4 meets them: sort_folio moves all
+        // ten to their generation's list (pgrefill 10) and isolates none.
+        uint[] trace = new uint[20];
+        for (int i = 0; i < 20; i++) trace[i] = (uint)i;
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 20 * Scenarios.Page, 0);
+        var cg = new MemCgroupSpec("t", 64 * Scenarios.Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, LruGenEnabled = 1, SwapBytes = 1L << 24, CheckInvariants = true }));
+        sim.Step(10);
+        sim.WriteLruGen("+ 2 0 3 60 1");
+        sim.Step(10);
+        sim.WriteLruGen("+ 2 0 4 60 1");
+        sim.WriteLruGen("- 2 0 3 60");
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(rules == KernelRules.V6_1 ? 1 : 0, sim.Counter("t", VmEvent.PgActivate)); // 6.1: the trigger folio only
+        Assert.Equal(10, sim.Counter("t", VmEvent.LookAroundPromotions));
+        var frames = sim.Machine.Frames;
+        for (int page = 10; page < 20; page++)
+            Assert.Equal(5 % 4, PageFlags.Gen(frames.Flags[FrameOf(sim, page)]));
+        sim.WriteLruGen("+ 2 0 5 60 1");
+        sim.WriteLruGen("- 2 0 4 60");
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgRefill));
+        Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect)); // nothing more isolated
+    }
+
+    [Theory]
     [InlineData(KernelRules.V6_1, 1)]
     [InlineData(KernelRules.V6_12, 0)]
     public void A_protected_folio_counts_as_an_activation_only_under_61(KernelRules rules, long activations)
