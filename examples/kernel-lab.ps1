@@ -12,6 +12,10 @@ if (-not [System.IO.File]::Exists($tracePath) -or -not [System.IO.File]::Exists(
     throw "The kernel lab is not at '$Lab': give its folder with -Lab."
 }
 $trace = Import-AccessTrace $tracePath -Format U32 -Backend Anon
+# memwl --stat reads memory.stat before its first access, after the populate pass (one write per page) and
+# after each of its 8 phases; each read flushes the memcg's stats, which 6.12's classic reclaim reads.
+$populate = $trace.FootprintBytes / 4KB
+$statReads = @(0, $populate) + @(1..8 | ForEach-Object { $populate + [long](($trace.Requests - $populate) * $_ / 8) })
 
 # The lab's counters, averaged over the runs of each kernel and mode (no Import-Csv: Core cmdlets only).
 $lines = [System.IO.File]::ReadAllLines($csvPath)
@@ -34,7 +38,7 @@ function Get-LabMean([string] $Key, [string] $Column) {
 # One sweep per mode runs both rule sets side by side.
 $rows = @{}
 foreach ($mode in 7, 3, 1, 0) {
-    $cg = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace
+    $cg = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads
     $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
              else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
     $rows['k6.1/' + $mode] = $sweep[0]
@@ -73,7 +77,7 @@ function Get-LabGenerations([string[]] $Lines) {
 $dumps = [System.IO.Path]::Combine($Lab, 'dumps')
 foreach ($kernel in 'k6.1', 'k6.12') {
     $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
-    $sim = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace |
+    $sim = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads |
         Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
     $null = $sim | Step-ReclaimSimulation
     $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines([System.IO.Path]::Combine($dumps, "lru_gen-$kernel-anon-zipf-m0x7.txt"))))

@@ -20,6 +20,7 @@ internal sealed class KernelRuleSet
         LookAroundClearsTriggerFirst = v612;
         DebugfsTyfa = v612;
         ReadaheadStopsAtChargeFailure = v612;
+        ReclaimReadsFlushedMemcgStats = v612;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -65,6 +66,15 @@ internal sealed class KernelRuleSet
     /// the memcg cannot charge (__GFP_NORETRY) ends the window; 6.1 tries the following pages too.
     /// </summary>
     public bool ReadaheadStopsAtChargeFailure { get; }
+
+    /// <summary>
+    /// Classic LRU, memcg rstat flushing reworked after 6.1 (Yosry Ahmed's 2023 series): reclaim flushes
+    /// only when the periodic flusher (every FLUSH_TIME = 2 s) is a full cycle late
+    /// (mem_cgroup_flush_stats_ratelimited), so prepare_scan_control's refault check, inactive_is_low,
+    /// snapshot_refaults and workingset_test_recent read memcg stats as of the last periodic flush.
+    /// 6.1 flushed at every shrink_node once enough updates had piled up: in effect current values.
+    /// </summary>
+    public bool ReclaimReadsFlushedMemcgStats { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

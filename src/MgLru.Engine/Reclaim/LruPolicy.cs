@@ -110,6 +110,11 @@ internal abstract class LruPolicy
         }
     }
 
+    /// <summary>mem_cgroup_flush_stats: bring the rstat copy of the memcg's stats up to date (a memory.stat read does it).</summary>
+    public virtual void FlushMemcgStats(MemCgroup memcg)
+    {
+    }
+
     /// <summary>kswapd_age_node; returns true when the node must OOM-kill (MGLRU min_ttl).</summary>
     public virtual bool AgeNode(ScanControl sc) => false;
 

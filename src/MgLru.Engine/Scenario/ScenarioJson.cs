@@ -111,6 +111,9 @@ public static class ScenarioJson
         w.String("moveTo", t.MoveTo);
         w.Number("moveAt", t.MoveAt);
         if (t.Node is int node) w.Number("node", node); else w.Null("node");
+        w.BeginArray("memoryStatReads");
+        foreach (long read in t.MemoryStatReads) w.Number(null, read);
+        w.EndArray();
         WriteWorkload(w, "workload", t.Workload);
         w.BeginArray("mappings");
         foreach (var m in t.Mappings)
@@ -251,8 +254,17 @@ public static class ScenarioJson
             var m = Obj(item, "a mapping");
             mappings.Add(Build(m, () => new VmaSpec(Enum<MemoryBackend>(m, "backend"), Long(m, "bytes"), Str(m, "file"), Enum<VmaFlags>(m, "flags"), Double(m, "writeFraction"))));
         }
+        // Optional (scenario files from before it existed have none).
+        var statReads = new List<long>();
+        if (t.Get("memoryStatReads") is JsonNode readsNode)
+            foreach (var item in Arr(readsNode, "\"memoryStatReads\"").Items)
+            {
+                double read = Number(item, "a memory.stat read");
+                if (read != Math.Floor(read) || read < 0 || read > long.MaxValue) throw At(item, "a memory.stat read must be a whole number of accesses, 0 or more");
+                statReads.Add((long)read);
+            }
         return Build(t, () => new TaskSpec(Str(t, "name")!, workload, Long(t, "rssBytes"), Long(t, "accesses"), Str(t, "moveTo"), Double(t, "moveAt"),
-            Enum<VmaFlags>(t, "vmaFlags"), Str(t, "shareMmWith"), Str(t, "file"), Double(t, "runFraction"), Bool(t, "sharedRanking"), mappings, NullableInt(t, "node")));
+            Enum<VmaFlags>(t, "vmaFlags"), Str(t, "shareMmWith"), Str(t, "file"), Double(t, "runFraction"), Bool(t, "sharedRanking"), mappings, NullableInt(t, "node"), statReads));
     }
 
     private static WorkloadSpec ReadWorkload(JsonObject w)

@@ -6,8 +6,17 @@ namespace MgLru.Engine.Scenario;
 public sealed class TaskSpec
 {
     public TaskSpec(string name, WorkloadSpec workload, long rssBytes, long accesses, string? moveTo = null, double moveAt = 0.5, VmaFlags vmaFlags = VmaFlags.None,
-        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false, System.Collections.Generic.IReadOnlyList<VmaSpec>? mappings = null, int? node = null)
+        string? shareMmWith = null, string? file = null, double runFraction = 1.0, bool sharedRanking = false, System.Collections.Generic.IReadOnlyList<VmaSpec>? mappings = null, int? node = null,
+        System.Collections.Generic.IReadOnlyList<long>? memoryStatReads = null)
     {
+        var reads = new long[memoryStatReads?.Count ?? 0];
+        for (int i = 0; i < reads.Length; i++)
+        {
+            reads[i] = memoryStatReads![i];
+            if (reads[i] < 0) throw new ArgumentOutOfRangeException(nameof(memoryStatReads), reads[i], "A memory.stat read happens after a number of the task's accesses, 0 or more.");
+        }
+        Array.Sort(reads);
+        MemoryStatReads = reads;
         if (node is int n && (n < 0 || n >= NodeSpec.MaxNodes)) throw new ArgumentOutOfRangeException(nameof(node), n, $"Node ids are 0 to {NodeSpec.MaxNodes - 1}.");
         Node = node;
         if (mappings != null && mappings.Count > 0 && shareMmWith != null) throw new ArgumentException("A thread shares its leader's mappings; it cannot add its own.", nameof(mappings));
@@ -99,6 +108,13 @@ public sealed class TaskSpec
 
     /// <summary>The node the task runs on and allocates from first (its CPUs' node); null: the first node with CPUs.</summary>
     public int? Node { get; }
+
+    /// <summary>
+    /// Access counts (populate pass included; 0 = before the first) after which the task reads its memcg's
+    /// memory.stat, as a monitoring loop or the kernel lab's memwl --stat does. A read flushes the memcg's
+    /// rstat, which reclaim heuristics read from 6.12 on (classic LRU).
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<long> MemoryStatReads { get; }
 
     /// <summary>Move the task to this memcg (by name) during the run; null keeps it where it is.</summary>
     public string? MoveTo { get; }

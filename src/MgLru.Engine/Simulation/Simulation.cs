@@ -77,6 +77,9 @@ public sealed partial class Simulation
         public double RunFraction { get; }
         /// <summary>Access count at which MADV_FREE is applied to the mm's LazyFree VMAs (end of the populate pass), or -1.</summary>
         public long LazyFreeAt = -1;
+        /// <summary>Access counts after which the task reads its memcg's memory.stat (sorted), and the next one due.</summary>
+        public System.Collections.Generic.IReadOnlyList<long> StatReads = Array.Empty<long>();
+        public int NextStatRead;
         /// <summary>Draws whether an access to a further VMA stores (each VMA has its own write fraction).</summary>
         public Xoshiro256StarStar WriteRandom;
         /// <summary>Scheduler turns offered so far (for the deterministic duty cycle).</summary>
@@ -224,7 +227,7 @@ public sealed partial class Simulation
                 bool lazyFree = false;
                 foreach (var vma in mm.Vmas) lazyFree |= (vma.Flags & VmaFlags.LazyFree) != 0;
                 _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction)
-                    { WriteRandom = new Xoshiro256StarStar(seed ^ WriteSeedSalt), LazyFreeAt = lazyFree ? generator.PopulateAccesses : -1 });
+                    { WriteRandom = new Xoshiro256StarStar(seed ^ WriteSeedSalt), LazyFreeAt = lazyFree ? generator.PopulateAccesses : -1, StatReads = t.MemoryStatReads });
                 _totalAccesses += generator.Total;
                 basePage += PageTables.AlignUp(t.Pages);
             }
@@ -439,6 +442,7 @@ public sealed partial class Simulation
             MadviseFree(task);
             task.LazyFreeAt = -1;
         }
+        ReadMemoryStatsDue(task);
         _m.Flusher!.Tick();
     }
 
@@ -473,8 +477,23 @@ public sealed partial class Simulation
         }
         // Stop the slice where the populate pass ends: the buffers are freed (MADV_FREE) right there.
         if (task.LazyFreeAt > task.Generator.Issued) length = Math.Min(length, task.LazyFreeAt - task.Generator.Issued);
+        // The task reads memory.stat at set points: before the first access, and where a slice is cut.
+        ReadMemoryStatsDue(task);
+        if (task.NextStatRead < task.StatReads.Count) length = Math.Min(length, task.StatReads[task.NextStatRead] - task.Generator.Issued);
         _sliceTask = task;
         _sliceLeft = length;
+    }
+
+    /// <summary>memory_stat_show for each read the task has reached: it flushes the memcg's rstat.</summary>
+    private void ReadMemoryStatsDue(TaskRuntime task)
+    {
+        bool read = false;
+        while (task.NextStatRead < task.StatReads.Count && task.StatReads[task.NextStatRead] <= task.Generator.Issued)
+        {
+            task.NextStatRead++;
+            read = true;
+        }
+        if (read && !task.Mm.Exited) _policy.FlushMemcgStats(task.Memcg);
     }
 
     private SimulationProgress Progress()
@@ -1009,7 +1028,12 @@ public sealed partial class Simulation
     public bool LruGenEnabled => _mglru != null;
 
     /// <summary>memory.stat of the memcg named <paramref name="memcg"/> ("/" or "" for the root).</summary>
-    public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg) => Stats.MemoryStat.Entries(FindMemcg(memcg), memcg, _policy);
+    public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg)
+    {
+        // memory_stat_show flushes the memcg's rstat first; reclaim reads the flushed copy (6.12 classic).
+        _policy.FlushMemcgStats(FindMemcg(memcg));
+        return Stats.MemoryStat.Entries(FindMemcg(memcg), memcg, _policy);
+    }
 
     /// <summary>memory.stat text: "key value" lines.</summary>
     public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));

@@ -66,6 +66,16 @@ public sealed class AddTaskCommand : PSCmdlet
     [ValidateRange(0.001, 1.0)]
     public double RunFraction { get; set; } = 1.0;
 
+    /// <summary>
+    /// Access counts (populate pass included; 0 = before the first access) after which the task reads its
+    /// memcg's memory.stat, as a monitoring loop or the kernel lab's memwl --stat does; each read flushes
+    /// the memcg's statistics, which 6.12's classic reclaim reads.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateRange(0L, long.MaxValue)]
+    public long[]? ReadMemoryStatAt { get; set; }
+
     /// <summary>The file a FileRead or FileMmap task uses: tasks naming the same file share its page cache and, when mapping it, its pages.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -151,7 +161,7 @@ public sealed class AddTaskCommand : PSCmdlet
                 throw new ArgumentException("-File needs -Backend FileRead, FileMmap or FilePrivate.", nameof(File));
             if (Mapping != null && ShareMmWith != null)
                 throw new ArgumentException("A thread (-ShareMmWith) uses its leader's mappings; leave out -Mapping.", nameof(Mapping));
-            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, vmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, vmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt));
         }
         catch (ArgumentException e)
         {
@@ -179,7 +189,7 @@ public sealed class AddTaskCommand : PSCmdlet
             long accesses = i == 0 ? Accesses - each * (Threads - 1) : each;
             var workload = new WorkloadSpec(WorkloadKind.Zipf, Alpha, populate: i == 0 && !NoPopulate, writeFraction: writes);
             tasks.Add(i == 0
-                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction, mappings: Mapping, node: NodeOrDefault)
+                ? new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, runFraction: RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt)
                 : new TaskSpec(name, workload, rss, accesses, MoveTo?.Name, At, VmaFlags, shareMmWith: Name, runFraction: RunFraction, sharedRanking: true, node: NodeOrDefault));
         }
         // All or nothing: a name clash on the third thread must not leave two of them behind.
@@ -193,6 +203,6 @@ public sealed class AddTaskCommand : PSCmdlet
         if (backend == MemoryBackend.Anon) throw new ArgumentException("The Fio profile does file I/O; -Backend must be FileRead (read/write) or FileMmap (ioengine=mmap).", nameof(Backend));
         var kind = MyInvocation.BoundParameters.ContainsKey(nameof(Alpha)) ? WorkloadKind.Zipf : WorkloadKind.Uniform;
         var workload = new WorkloadSpec(kind, Alpha, populate: !NoPopulate, writeFraction: writeFraction ?? 0, backend: backend);
-        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault));
+        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt));
     }
 }

@@ -17,7 +17,7 @@ public sealed class ScenarioJsonTests
             new TaskSpec("kv", new WorkloadSpec(WorkloadKind.Zipf, 1.1, writeFraction: 0.25), 1L << 20, 8000, vmaFlags: VmaFlags.None, runFraction: 0.5,
                 mappings: new[] { new VmaSpec(MemoryBackend.FilePrivate, 256 * 1024, "lib \"x\".so", VmaFlags.RandRead, 0.1), new VmaSpec(MemoryBackend.Anon, 128 * 1024, flags: VmaFlags.LazyFree) }),
             new TaskSpec("kv-1", new WorkloadSpec(WorkloadKind.Zipf, 1.1, populate: false, writeFraction: 0.25), 1L << 20, 3000, shareMmWith: "kv", sharedRanking: true),
-            new TaskSpec("ph", phases, 512 * 1024, 5000, moveTo: "batch", moveAt: 0.4),
+            new TaskSpec("ph", phases, 512 * 1024, 5000, moveTo: "batch", moveAt: 0.4, memoryStatReads: new long[] { 4000, 0, 2500 }),
         }, minBytes: 256 * 1024, lowBytes: 512 * 1024, overheadBytes: 64 * 1024);
         var batch = new MemCgroupSpec("batch", tasks: new[]
         {
@@ -65,6 +65,7 @@ public sealed class ScenarioJsonTests
         Assert.True(ra.Sum(r => r.PgMajFault) > 0); // the scenario did something worth comparing
         Assert.Contains("\"lib \\\"x\\\".so\"", json);
         Assert.Contains("\"seed\": 18364758544493064720", json);
+        Assert.Equal(new long[] { 0, 2500, 4000 }, copy.Cgroups[0].Tasks[2].MemoryStatReads);
     }
 
     [Theory]

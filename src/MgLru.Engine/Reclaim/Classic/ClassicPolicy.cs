@@ -26,7 +26,13 @@ internal sealed partial class ClassicPolicy : LruPolicy
         _nodes = machine.Nodes.Length;
         _lruvecs = new ClassicLruvec[lruvecs];
         for (int i = 0; i < lruvecs; i++) _lruvecs[i] = new ClassicLruvec();
+        // The flusher runs on the system's 2 s cadence since boot, at no particular point of the run.
+        var phase = new Workloads.Xoshiro256StarStar(machine.Options.Seed ^ FlushPhaseSalt);
+        _flushPhaseNs = (long)(phase.NextDouble() * FlushTimeNs);
     }
+
+    private const ulong FlushPhaseSalt = 0x464C555348UL;
+    private readonly long _flushPhaseNs;
 
     public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 4;
 
@@ -122,8 +128,51 @@ internal sealed partial class ClassicPolicy : LruPolicy
         return inactive * ratio < active;
     }
 
-    private bool InactiveIsLow(ClassicLruvec l, int type)
-        => InactiveIsLow(l.Size[ClassicLruvec.LruOf(type, false)], l.Size[ClassicLruvec.LruOf(type, true)]);
+    private bool InactiveIsLow(ClassicLruvec l, MemCgroup memcg, int type)
+    {
+        long[] sizes = StatSizes(l, memcg);
+        return InactiveIsLow(sizes[ClassicLruvec.LruOf(type, false)], sizes[ClassicLruvec.LruOf(type, true)]);
+    }
+
+    public override void FlushMemcgStats(MemCgroup memcg)
+    {
+        for (int n = 0; n < _nodes; n++) FlushStats(_lruvecs[memcg.Index * _nodes + n], memcg, now: true);
+    }
+
+    /// <summary>FLUSH_TIME: the period of the memcg stats flusher (flush_memcg_stats_dwork).</summary>
+    private const long FlushTimeNs = 2_000_000_000;
+
+    /// <summary>lruvec_page_state(NR_LRU_BASE + lru) as reclaim reads it: current, or as of the last periodic flush.</summary>
+    private long[] StatSizes(ClassicLruvec l, MemCgroup memcg)
+    {
+        if (!_rules.ReclaimReadsFlushedMemcgStats) return l.Size;
+        FlushStats(l, memcg);
+        return l.FlushedSize;
+    }
+
+    /// <summary>lruvec_page_state(WORKINGSET_ACTIVATE_ANON/FILE) as reclaim reads it.</summary>
+    private long StatActivations(ClassicLruvec l, MemCgroup memcg, int type)
+    {
+        if (!_rules.ReclaimReadsFlushedMemcgStats) return memcg.Events[(int)(type == 0 ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile)];
+        FlushStats(l, memcg);
+        return l.FlushedActivations[type];
+    }
+
+    /// <summary>
+    /// The periodic flusher, caught up lazily: the first read after a flush point takes the values of that
+    /// moment (under reclaim, reads come every few pages). The flush points are a seed-drawn phase within
+    /// the first 2 s plus multiples of 2 s; <paramref name="now"/> flushes at once (a memory.stat read).
+    /// </summary>
+    private void FlushStats(ClassicLruvec l, MemCgroup memcg, bool now = false)
+    {
+        // Periodic flushes at phase, phase + 2 s, ...: period k ≥ 1 begins with the k-th.
+        long period = _m.NowNs < _flushPhaseNs ? 0 : (_m.NowNs - _flushPhaseNs) / FlushTimeNs + 1;
+        if (period <= l.FlushPeriod && !now) return;
+        if (period > l.FlushPeriod) l.FlushPeriod = period;
+        System.Array.Copy(l.Size, l.FlushedSize, ClassicLruvec.NrLruLists);
+        l.FlushedActivations[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
+        l.FlushedActivations[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
+    }
 
     public override (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg)
     {

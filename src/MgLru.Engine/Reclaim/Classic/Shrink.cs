@@ -60,7 +60,7 @@ internal sealed partial class ClassicPolicy
         }
         sc.NrReclaimed += nrReclaimed;
         // Rebalance active/inactive anon even when anon was not scanned.
-        if (CanReclaimAnon(sc) && InactiveIsLow(l, 0))
+        if (CanReclaimAnon(sc) && InactiveIsLow(l, memcg, 0))
             ShrinkActiveList(SwapClusterMax, ClassicLruvec.ActiveAnon, memcg, l, sc);
     }
 
@@ -72,15 +72,15 @@ internal sealed partial class ClassicPolicy
         if (sc.ForceDeactivate) sc.MayDeactivate = ScanControl.DeactivateAnon | ScanControl.DeactivateFile;
         else
         {
-            long anonRefaults = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
-            if (anonRefaults != l.RefaultsSnapshot[0] || InactiveIsLow(l, 0)) sc.MayDeactivate |= ScanControl.DeactivateAnon;
+            long anonRefaults = StatActivations(l, memcg, 0);
+            if (anonRefaults != l.RefaultsSnapshot[0] || InactiveIsLow(l, memcg, 0)) sc.MayDeactivate |= ScanControl.DeactivateAnon;
             else sc.MayDeactivate &= ~ScanControl.DeactivateAnon;
-            long fileRefaults = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
-            if (fileRefaults != l.RefaultsSnapshot[1] || InactiveIsLow(l, 1)) sc.MayDeactivate |= ScanControl.DeactivateFile;
+            long fileRefaults = StatActivations(l, memcg, 1);
+            if (fileRefaults != l.RefaultsSnapshot[1] || InactiveIsLow(l, memcg, 1)) sc.MayDeactivate |= ScanControl.DeactivateFile;
             else sc.MayDeactivate &= ~ScanControl.DeactivateFile;
         }
         // Plenty of inactive page cache that isn't thrashing: trim it before touching anon.
-        sc.CacheTrimMode = (l.Size[ClassicLruvec.InactiveFile] >> sc.Priority) != 0 && (sc.MayDeactivate & ScanControl.DeactivateFile) == 0;
+        sc.CacheTrimMode = (StatSizes(l, memcg)[ClassicLruvec.InactiveFile] >> sc.Priority) != 0 && (sc.MayDeactivate & ScanControl.DeactivateFile) == 0;
         sc.AnonCost = l.AnonCost;
         sc.FileCost = l.FileCost;
     }
@@ -211,8 +211,8 @@ internal sealed partial class ClassicPolicy
         for (int n = 0; n < _nodes; n++)
         {
             var l = _lruvecs[memcg.Index * _nodes + n];
-            l.RefaultsSnapshot[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
-            l.RefaultsSnapshot[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
+            l.RefaultsSnapshot[0] = StatActivations(l, memcg, 0);
+            l.RefaultsSnapshot[1] = StatActivations(l, memcg, 1);
         }
     }
 }

@@ -35,12 +35,13 @@ internal sealed partial class ClassicPolicy
         if (evictionNode >= _nodes) return flags;
         var el = _lruvecs[evictionMemcg.Index * _nodes + evictionNode];
         long distance = (long)((ulong)el.NonresidentAge - ShadowEntry.Token(shadow) & ShadowEntry.TokenMask);
-        long workingsetSize = el.Size[ClassicLruvec.ActiveFile];
-        if (!file) workingsetSize += el.Size[ClassicLruvec.InactiveFile];
+        long[] sizes = StatSizes(el, evictionMemcg);
+        long workingsetSize = sizes[ClassicLruvec.ActiveFile];
+        if (!file) workingsetSize += sizes[ClassicLruvec.InactiveFile];
         if (_m.Swap != null && _m.Swap.FreeSlots > 0)
         {
-            workingsetSize += el.Size[ClassicLruvec.ActiveAnon];
-            if (file) workingsetSize += el.Size[ClassicLruvec.InactiveAnon];
+            workingsetSize += sizes[ClassicLruvec.ActiveAnon];
+            if (file) workingsetSize += sizes[ClassicLruvec.InactiveAnon];
         }
         if (distance > workingsetSize) return flags;
         var l = _lruvecs[memcg.Index * _nodes + node];
