@@ -21,6 +21,7 @@ internal sealed class KernelRuleSet
         DebugfsTyfa = v612;
         ReadaheadStopsAtChargeFailure = v612;
         ReclaimReadsFlushedMemcgStats = v612;
+        FolioActivateIsBatchedOffLru = v612 && rules < KernelRules.V6_14;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -75,6 +76,17 @@ internal sealed class KernelRuleSet
     /// 6.1 flushed at every shrink_node once enough updates had piled up: in effect current values.
     /// </summary>
     public bool ReclaimReadsFlushedMemcgStats { get; }
+
+    /// <summary>
+    /// folio_activate after 6.1 clears PG_lru when it queues the folio on the per-CPU activate batch
+    /// (PAGEVEC_SIZE 31 from v6.9 "mm: increase folio batch size"), which lru_activate drains when full
+    /// or at the next lru_add_drain (each lru_gen_shrink_lruvec / lru_gen_shrink_node); a queued folio
+    /// the eviction scan meets is sorted as ineligible (folio_inc_gen, pgrefill; the "!PG_lru" branch of
+    /// sort_folio in 6.12.y). 6.1 moves the folio at once (its batch keeps PG_lru and is not modelled);
+    /// so does the V6_14 rule set for now: later kernels batch too, but the ineligible branch was reverted
+    /// (a queued folio is skipped by isolate_folio instead), which is not modelled.
+    /// </summary>
+    public bool FolioActivateIsBatchedOffLru { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

@@ -110,6 +110,9 @@ internal abstract class LruPolicy
         }
     }
 
+    /// <summary>Whether a folio on an LRU list has PG_lru cleared because a per-CPU batch holds it (invariant checks).</summary>
+    public virtual bool IsQueuedOffLru(int frame) => false;
+
     /// <summary>mem_cgroup_flush_stats: bring the rstat copy of the memcg's stats up to date (a memory.stat read does it).</summary>
     public virtual void FlushMemcgStats(MemCgroup memcg)
     {

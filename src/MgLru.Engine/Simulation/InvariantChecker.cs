@@ -41,7 +41,7 @@ internal static class InvariantChecker
             int memcg = PageFlags.Memcg(flags);
             usage[memcg]++;
             if ((flags & PageFlags.Kernel) != 0) continue; // overhead: charged, never on an LRU, never mapped
-            if ((flags & PageFlags.Lru) == 0)
+            if ((flags & PageFlags.Lru) == 0 && !policy.IsQueuedOffLru(f))
                 throw new InvariantViolationException(4, $"frame {f} is in use but off every LRU list between reclaim steps.");
             int v = frames.Rmap[f];
             uint entry = v < 0 ? 0 : (flags & PageFlags.SwapBacked) != 0 ? m.PageTables.Ptes[v] : m.PageCache.Entries[v];

@@ -17,6 +17,7 @@ internal sealed partial class MglruPolicy
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         var l = memcg.Lruvecs[sc.Node];
+        if (_activateQueued != 0) DrainActivateBatch(); // lru_add_drain
         SetMmWalk(sc);
         if (TryToShrinkLruvec(l, sc) && _rules.MemcgLru) RotateMemcg(l, MemcgLruYoung);
         _holdsWalker = false; // clear_mm_walk
@@ -342,6 +343,14 @@ internal sealed partial class MglruPolicy
             // 6.1 counts a protection as an activation; 6.5+ counts activations at refault instead.
             if (!_rules.WorkingsetAccountingFix)
                 memcg.Count(type == Lruvec.Anon ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile);
+            return true;
+        }
+        // Ineligible: queued on a per-CPU batch (PG_lru cleared): to the next generation until drained.
+        if ((flags & PageFlags.Lru) == 0)
+        {
+            int newGen = FolioIncGen(l, f, false);
+            _frames.Unlink(f);
+            _frames.AddTail(ListOf(l, newGen, type), f);
             return true;
         }
         // Dirty file pages count towards waking the flushers; waiting for writeback, or dirty file: rotate with PG_reclaim.

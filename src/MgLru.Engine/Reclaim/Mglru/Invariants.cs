@@ -51,7 +51,7 @@ internal sealed partial class MglruPolicy
                         int g = PageFlags.Gen(flags);
                         if (g < 0) throw new InvariantViolationException(4, $"frame {f} is on a generation list with gen field 0.");
                         if ((flags & PageFlags.Active) != 0) throw new InvariantViolationException(4, $"frame {f} is on an MGLRU list with PG_active set.");
-                        if ((flags & PageFlags.Lru) == 0) throw new InvariantViolationException(4, $"frame {f} is on a list without PG_lru.");
+                        if ((flags & PageFlags.Lru) == 0 && !IsQueuedOffLru(f)) throw new InvariantViolationException(4, $"frame {f} is on a list without PG_lru.");
                         if (PageFlags.Type(flags) != type) throw new InvariantViolationException(4, $"frame {f} of type {PageFlags.Type(flags)} is on a type-{type} list.");
                         if (PageFlags.Memcg(flags) != memcg.Index) throw new InvariantViolationException(4, $"frame {f} of memcg {PageFlags.Memcg(flags)} is on memcg {memcg.Index}'s list.");
                         if (frames.NodeOf(f) != l.Node) throw new InvariantViolationException(4, $"frame {f} of node {frames.NodeOf(f)} is on a node-{l.Node} list.");

@@ -131,14 +131,66 @@ internal sealed partial class MglruPolicy
         }
     }
 
-    /// <summary>folio_activate → lru_activate: take the folio off its generation and re-add it as active.</summary>
+    /// <summary>PAGEVEC_SIZE of the per-CPU activate batch (6.12: 31).</summary>
+    private const int ActivateBatchSize = 31;
+    private readonly int[] _activateBatch = new int[ActivateBatchSize];
+    private int _activateQueued;
+
+    /// <summary>
+    /// folio_activate: 6.12+ clears PG_lru and queues the folio on the (one CPU's) activate batch, moved
+    /// by lru_activate when the batch fills or is drained; 6.1 moves it at once.
+    /// </summary>
     private void FolioActivate(int f, Lruvec l)
     {
         uint flags = _frames.Flags[f];
         if ((flags & (PageFlags.Lru | PageFlags.Unevictable)) != PageFlags.Lru) return;
+        if (!_rules.FolioActivateIsBatchedOffLru)
+        {
+            LruActivate(f);
+            return;
+        }
+        _frames.Flags[f] = flags & ~PageFlags.Lru;
+        _activateBatch[_activateQueued++] = f;
+        if (_activateQueued == ActivateBatchSize) DrainActivateBatch();
+    }
+
+    /// <summary>lru_activate: take the folio off its generation and re-add it as active (max_seq).</summary>
+    private void LruActivate(int f)
+    {
         DelFolio(f, false);
         _frames.Flags[f] |= PageFlags.Active;
         AddFolio(f, false);
-        _m.Memcgs[l.Memcg].Count(VmEvent.PgActivate);
+        _m.Memcgs[PageFlags.Memcg(_frames.Flags[f])].Count(VmEvent.PgActivate);
+    }
+
+    /// <summary>lru_add_drain of the activate batch: each queued folio is activated and gets PG_lru back.</summary>
+    private void DrainActivateBatch()
+    {
+        for (int i = 0; i < _activateQueued; i++)
+        {
+            int f = _activateBatch[i];
+            _frames.Flags[f] |= PageFlags.Lru;
+            if ((_frames.Flags[f] & (PageFlags.Active | PageFlags.Unevictable)) == 0) LruActivate(f);
+        }
+        _activateQueued = 0;
+    }
+
+    /// <summary>A queued folio leaves its list for good (freed, migrated): the batch forgets it.</summary>
+    private void Dequeue(int f)
+    {
+        for (int i = 0; i < _activateQueued; i++)
+        {
+            if (_activateBatch[i] != f) continue;
+            _activateBatch[i] = _activateBatch[--_activateQueued];
+            return;
+        }
+    }
+
+    /// <summary>Whether a folio sits on the activate batch, off its list's PG_lru (for the invariant checks).</summary>
+    public override bool IsQueuedOffLru(int frame)
+    {
+        for (int i = 0; i < _activateQueued; i++)
+            if (_activateBatch[i] == frame) return true;
+        return false;
     }
 }

@@ -94,6 +94,7 @@ internal sealed partial class MglruPolicy
             return;
         }
         SetInitialPriority(sc);
+        if (_activateQueued != 0) DrainActivateBatch(); // lru_add_drain
         SetMmWalk(sc);
         ShrinkMany(sc);
         _holdsWalker = false; // clear_mm_walk

@@ -109,6 +109,8 @@ internal sealed partial class MglruPolicy
     public void DelFolio(int frame, bool reclaiming)
     {
         uint flags = _frames.Flags[frame];
+        // On a list without PG_lru: queued for activation (the kernel's batch holds a reference).
+        if ((flags & PageFlags.Lru) == 0 && _activateQueued != 0) Dequeue(frame);
         var l = LruvecOf(frame);
         _frames.Unlink(frame);
         if ((flags & PageFlags.Unevictable) != 0)

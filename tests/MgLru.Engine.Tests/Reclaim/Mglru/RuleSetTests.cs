@@ -72,6 +72,50 @@ public sealed class RuleSetTests
         Assert.Equal(0, sim.Counter("t", VmEvent.PgStealDirect));
     }
 
+    [Fact]
+    public void Under_612_look_around_without_a_walker_queues_activations_off_the_lru_until_drained()
+    {
+        // The 20-page setup of the walker test: pages 0..9 in seq 3, 10..19 in seq 4, max_seq 5, all young.
+        // Look-around for page 0 outside any reclaimer (no walker): its 19 young neighbours are promotable and
+        // go through folio_activate, which in 6.12 clears PG_lru and queues them; nothing moves yet.
+        var sim = TwentyPages(KernelRules.V6_12);
+        var frames = sim.Machine.Frames;
+        int page0 = FrameOf(sim, 0);
+        sim.Policy.LookAround(page0, sim.Machine.Mms[0].Vmas[0].Start);
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
+        for (int page = 1; page < 20; page++)
+        {
+            int f = FrameOf(sim, page);
+            Assert.True(sim.Policy.IsQueuedOffLru(f));
+            Assert.Equal(0u, frames.Flags[f] & PageFlags.Lru);
+            Assert.Equal((page < 10 ? 3 : 4) % 4, PageFlags.Gen(frames.Flags[f])); // still where they were
+        }
+        // Evicting seq 3 meets pages 1..9 queued: ineligible, each to seq 4 (pgrefill 9); page 0 alone is
+        // isolated (its own PTE is young: kept and put back active).
+        sim.WriteLruGen("- 2 0 3 60");
+        Assert.Equal(9, sim.Counter("t", VmEvent.PgRefill));
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgScanDirect));
+        Assert.Equal(0, sim.Counter("t", VmEvent.PgActivate));
+        // The next lruvec shrink starts with lru_add_drain: all 19 are activated into max_seq.
+        sim.WriteMemoryReclaim("t", "4096");
+        Assert.Equal(19, sim.Counter("t", VmEvent.PgActivate));
+        Assert.False(sim.Policy.IsQueuedOffLru(FrameOf(sim, 12)));
+    }
+
+    private static Engine.Simulation.Simulation TwentyPages(KernelRules rules)
+    {
+        uint[] trace = new uint[20];
+        for (int i = 0; i < 20; i++) trace[i] = (uint)i;
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 20 * Scenarios.Page, 0);
+        var cg = new MemCgroupSpec("t", 64 * Scenarios.Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, LruGenEnabled = 1, SwapBytes = 1L << 24, CheckInvariants = true }));
+        sim.Step(10);
+        sim.WriteLruGen("+ 2 0 3 60 1");
+        sim.Step(10);
+        sim.WriteLruGen("+ 2 0 4 60 1");
+        return sim;
+    }
+
     [Theory]
     [InlineData(KernelRules.V6_1)]
     [InlineData(KernelRules.V6_12)]
@@ -83,15 +127,7 @@ public sealed class RuleSetTests
         // and in seq 4, so their generation becomes seq 5 in place (no folio_activate, no pgactivate) and
         // they stay on seq 4's list. After one more aging, evicting seq 4 meets them: sort_folio moves all
         // ten to their generation's list (pgrefill 10) and isolates none.
-        uint[] trace = new uint[20];
-        for (int i = 0; i < 20; i++) trace[i] = (uint)i;
-        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 20 * Scenarios.Page, 0);
-        var cg = new MemCgroupSpec("t", 64 * Scenarios.Page, tasks: new[] { task });
-        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, LruGenEnabled = 1, SwapBytes = 1L << 24, CheckInvariants = true }));
-        sim.Step(10);
-        sim.WriteLruGen("+ 2 0 3 60 1");
-        sim.Step(10);
-        sim.WriteLruGen("+ 2 0 4 60 1");
+        var sim = TwentyPages(rules);
         sim.WriteLruGen("- 2 0 3 60");
         Assert.Equal(10, sim.Counter("t", VmEvent.PgScanDirect));
         Assert.Equal(rules == KernelRules.V6_1 ? 1 : 0, sim.Counter("t", VmEvent.PgActivate)); // 6.1: the trigger folio only
