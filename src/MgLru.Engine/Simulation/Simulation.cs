@@ -283,6 +283,7 @@ public sealed partial class Simulation
     /// <summary>
     /// What Create will allocate for <paramref name="scenario"/>, in bytes, before allocating any of it: 16 B
     /// a frame (flags, rmap, list links), 4 B a virtual page (PTE), 12 B a page-cache slot and a swap slot,
+    /// 14 B per 64 page-cache slots (the xa_node counts and shadow-node list links),
     /// 4 B a page of each generator's popularity ranking, 4 B a frame for NUMA hints (a trace's pages are
     /// already in memory, in its workload).
     /// </summary>
@@ -294,7 +295,9 @@ public sealed partial class Simulation
         long frames = 0;
         if (options.Nodes == null) frames = capacity;
         else foreach (var node in options.Nodes) frames += Units.BytesToPages(node.CapacityBytes);
-        long bytes = 16 * frames + 4 * virtualPages + 12 * FileSlots(scenario, out _) + 12 * Units.BytesToPages(options.SwapBytes);
+        long fileSlots = FileSlots(scenario, out _);
+        long xaNodes = (fileSlots + (1 << PageCache.XaChunkShift) - 1) >> PageCache.XaChunkShift;
+        long bytes = 16 * frames + 4 * virtualPages + 12 * fileSlots + 14 * xaNodes + 12 * Units.BytesToPages(options.SwapBytes);
         if (options.Promotion == PromotionMode.NumaBalancing) bytes += 4 * frames;
         foreach (var cg in scenario.Cgroups)
             foreach (var t in cg.Tasks)

@@ -181,7 +181,7 @@ internal sealed partial class MglruPolicy
         for (int i = 0; i < _activateQueued; i++)
         {
             if (_activateBatch[i] != f) continue;
-            _activateBatch[i] = _activateBatch[--_activateQueued];
+            System.Array.Copy(_activateBatch, i + 1, _activateBatch, i, --_activateQueued - i);
             return;
         }
     }
