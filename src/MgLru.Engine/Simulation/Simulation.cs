@@ -710,7 +710,8 @@ public sealed partial class Simulation
         int f = AllocateFrame(task);
         if (f < 0) return -1;
         _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
-        AddToPageCache(memcg, slot, f, inFault ? FaultFlags(faultVma!) : 0, inFault, write ? PageFlags.Dirty : 0);
+        // lru_gen_in_fault: only a fault on a mapping with recency (lru_gen_enter_fault) counts as one.
+        AddToPageCache(memcg, slot, f, inFault ? FaultFlags(faultVma!) : 0, inFault && faultVma!.HasRecency, write ? PageFlags.Dirty : 0);
         if (!inFault)
         {
             _policy.MarkAccessed(f);
@@ -817,7 +818,7 @@ public sealed partial class Simulation
             memcg.Count(VmEvent.PgMajFault);
             memcg.Count(VmEvent.PswpIn);
             _m.Spend(_m.Costs.MajorFaultNs + (swap.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramReadNs : _m.Costs.SsdReadNs));
-            flags = _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), flags, inFault: true);
+            flags = _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), flags, inFault: vma.HasRecency);
         }
         else
         {

@@ -73,6 +73,26 @@ public sealed class RuleSetTests
     }
 
     [Fact]
+    public void Under_612_a_refault_through_a_MADV_RANDOM_mapping_is_recent_but_not_taken_in_a_fault()
+    {
+        // A 256-page shared file mapping under MADV_RANDOM in a 128-page memcg, read twice in order. Faults
+        // without recency add folios inactive (min_seq), so no aging is needed and every refault finds its
+        // generation still the oldest: 256 activations. But lru_gen_in_fault() is the mapping's recency
+        // (lru_gen_enter_fault), so none restores PG_workingset (workingset_restore 0). (Anon swap-ins
+        // through a mapping with recency restore every recent refault: KernelLabTests.)
+        uint[] trace = new uint[512];
+        for (int i = 0; i < 512; i++) trace[i] = (uint)(i % 256);
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileMmap), 256 * Scenarios.Page, 0, vmaFlags: VmaFlags.RandRead);
+        var cg = new MemCgroupSpec("t", 128 * Scenarios.Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = KernelRules.V6_12, LruGenEnabled = 1, CheckInvariants = true }));
+        sim.Run();
+        Assert.Equal(0, sim.Counter("t", VmEvent.LruGenAging));
+        Assert.Equal(256, sim.Counter("t", VmEvent.WorkingsetRefaultFile));
+        Assert.Equal(256, sim.Counter("t", VmEvent.WorkingsetActivateFile));
+        Assert.Equal(0, sim.Counter("t", VmEvent.WorkingsetRestoreFile));
+    }
+
+    [Fact]
     public void Under_612_look_around_without_a_walker_queues_activations_off_the_lru_until_drained()
     {
         // The 20-page setup of the walker test: pages 0..9 in seq 3, 10..19 in seq 4, max_seq 5, all young.
