@@ -1,21 +1,45 @@
-# Replays the kernel lab's anon-zipf run (../shared/kernel-lab, beside this repository) and prints the
-# simulated counters next to the real 6.1 and 6.12 kernels' (the mean of their two runs).
-# The lab: a 128 MiB memcg, swappiness 60, 1 GiB zram, one CPU (all reclaim is direct), THP off,
-# MADV_RANDOM; the program and its helper arrays take about 370 pages of the limit (-Overhead).
-# Each kernel's rows run under its own rule set: -KernelRules V6_1 and V6_12.
-# It ends with the 0x7 dumps (end-of-run lru_gen, and memory.stat pgrefill/pgactivate) next to the replay.
-param([string] $Lab = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'kernel-lab'))
+# Replays a kernel lab run (../shared/kernel-lab, beside this repository; anon-zipf by default) and prints
+# the simulated counters next to the real 6.1 and 6.12 kernels' (the mean of their runs).
+# The lab: a 128 MiB memcg, swappiness 60, 1 GiB zram, one CPU (all reclaim is direct), THP off; the
+# program's own memory is charged too (-Overhead). Each kernel's rows run under its own rule set:
+# -KernelRules V6_1 and V6_12. Another workload of the lab in the same layout (traces/<name>_s*.u32 with its
+# .txt, <name>-results.csv, dumps/*-<name>-m0x7.txt) replays with -Workload <name>: the backend, madvise and
+# memory.stat reads come from the run's MEMWL_CONFIG line. It ends with the 0x7 dumps (end-of-run lru_gen,
+# and memory.stat pgrefill/pgactivate) next to the replay, where the lab has them.
+param([string] $Lab = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'kernel-lab'),
+      [string] $Workload = 'anon-zipf')
 
-$tracePath = [System.IO.Path]::Combine($Lab, 'traces', 'anon-zipf_s256.u32')
-$csvPath = [System.IO.Path]::Combine($Lab, 'anon-zipf-results.csv')
-if (-not [System.IO.File]::Exists($tracePath) -or -not [System.IO.File]::Exists($csvPath)) {
-    throw "The kernel lab is not at '$Lab': give its folder with -Lab."
+$traceDir = [System.IO.Path]::Combine($Lab, 'traces')
+$csvPath = [System.IO.Path]::Combine($Lab, "$Workload-results.csv")
+$tracePath = if ([System.IO.Directory]::Exists($traceDir)) { @([System.IO.Directory]::GetFiles($traceDir, "$($Workload)_s*.u32"))[0] }
+if (-not $tracePath -or -not [System.IO.File]::Exists($csvPath)) {
+    throw "No lab run '$Workload' at '$Lab' (traces/$($Workload)_s*.u32 and $Workload-results.csv): give the lab's folder with -Lab."
 }
-$trace = Import-AccessTrace $tracePath -Format U32 -Backend Anon
-# memwl --stat reads memory.stat before its first access, after the populate pass (one write per page) and
-# after each of its 8 phases; each read flushes the memcg's stats, which 6.12's classic reclaim reads.
-$populate = $trace.FootprintBytes / 4KB
-$statReads = @(0, $populate) + @(1..8 | ForEach-Object { $populate + [long](($trace.Requests - $populate) * $_ / 8) })
+# memwl's MEMWL_CONFIG line: backend, pattern, pages, phases and whether it gave advice.
+$config = @{}
+foreach ($line in [System.IO.File]::ReadAllLines([System.IO.Path]::ChangeExtension($tracePath, '.txt'))) {
+    if (-not $line.StartsWith('MEMWL_CONFIG ')) { continue }
+    foreach ($pair in $line.Substring(13).Split(' ')) { $kv = $pair.Split('='); $config[$kv[0]] = $kv[1] }
+}
+$backend = switch ($config.backend) { 'anon' { 'Anon' } 'file-read' { 'FileRead' } 'file-mmap' { 'FileMmap' } default { throw "Unknown memwl backend '$($config.backend)'." } }
+# madvise(MADV_SEQUENTIAL or MADV_RANDOM) and the matching posix_fadvise on files; anon gets MADV_NOHUGEPAGE only.
+$vmaFlags = if ($backend -eq 'Anon' -or $config.advice -ne '1') { 'None' } elseif ($config.pattern -eq 'seq') { 'SeqRead' } else { 'RandRead' }
+$trace = Import-AccessTrace $tracePath -Format U32 -Backend $backend -VmaFlags $vmaFlags
+# memwl --stat reads memory.stat before its first access, after the populate pass (one access per page) and
+# after each phase; each read flushes the memcg's stats, which 6.12's classic reclaim reads.
+$populate = [long]$config.npages
+$phases = [int]$config.phases
+$statReads = @(0, $populate) + @(1..$phases | ForEach-Object { $populate + [long][Math]::Floor(($trace.Requests - $populate) * $_ / $phases) })
+# What else the memcg pays for (lab README): the program and a little tmpfs (about 42 pages), the permutation
+# (4 B a page), the Zipf CDF (8 B a page) and, when the data is mapped, its page tables (about 136 pages).
+$overheadPages = 42 + $populate * 4 / 4096
+if ($config.pattern -eq 'zipf') { $overheadPages += $populate * 8 / 4096 }
+if ($backend -ne 'FileRead') { $overheadPages += 136 }
+$refaultType = if ($backend -eq 'Anon') { 'anon' } else { 'file' }
+$limit = 128MB
+
+'{0}: {1}, {2} {3}, {4:N0} accesses, {5} memory.stat reads, overhead {6:N0} pages' -f $Workload, $backend, $config.pattern, $vmaFlags, $trace.Requests, $statReads.Count, $overheadPages
+''
 
 # The lab's counters, averaged over the runs of each kernel and mode (no Import-Csv: Core cmdlets only).
 $lines = [System.IO.File]::ReadAllLines($csvPath)
@@ -37,8 +61,9 @@ function Get-LabMean([string] $Key, [string] $Column) {
 
 # One sweep per mode runs both rule sets side by side.
 $rows = @{}
-foreach ($mode in 7, 3, 1, 0) {
-    $cg = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads
+$modes = @(foreach ($mode in 7, 3, 1, 0) { if ($labRuns.ContainsKey(('k6.1/0x{0:x4}' -f $mode)) -or $labRuns.ContainsKey(('k6.12/0x{0:x4}' -f $mode))) { $mode } })
+foreach ($mode in $modes) {
+    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads
     $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
              else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
     $rows['k6.1/' + $mode] = $sweep[0]
@@ -47,17 +72,19 @@ foreach ($mode in 7, 3, 1, 0) {
 
 '{0,-6} {1,-6} {2,-26} {3,10} {4,10} {5,8}' -f 'Kernel', 'Mode', 'Counter', 'Simulated', 'Kernel', 'Diff'
 foreach ($kernel in 'k6.1', 'k6.12') {
-    foreach ($mode in 7, 3, 1, 0) {
+    foreach ($mode in $modes) {
         $r = $rows[$kernel + '/' + $mode]
         $key = '{0}/0x{1:x4}' -f $kernel, $mode
+        if (-not $labRuns.ContainsKey($key)) { continue }
         foreach ($pair in @(
                 @('pgmajfault', $r.PgMajFault, 'majflt'),
                 @('pswpin', $r.PswpIn, 'vm_pswpin'),
                 @('pgscan', $r.PgScan, 'cg_pgscan'),
                 @('pgsteal', $r.PgSteal, 'cg_pgsteal'),
-                @('workingset_refault_anon', $r.WorkingsetRefaultAnon, 'cg_workingset_refault_anon'),
-                @('workingset_activate_anon', $r.WorkingsetActivateAnon, 'cg_workingset_activate_anon'),
-                @('workingset_restore_anon', $r.WorkingsetRestoreAnon, 'cg_workingset_restore_anon'))) {
+                @("workingset_refault_$refaultType", $r.("WorkingsetRefault$refaultType"), "cg_workingset_refault_$refaultType"),
+                @("workingset_activate_$refaultType", $r.("WorkingsetActivate$refaultType"), "cg_workingset_activate_$refaultType"),
+                @("workingset_restore_$refaultType", $r.("WorkingsetRestore$refaultType"), "cg_workingset_restore_$refaultType"))) {
+            if (-not $labRuns[$key][0].ContainsKey($pair[2])) { continue } # a column this lab run did not record
             $kernelValue = Get-LabMean $key $pair[2]
             $diff = if ($kernelValue -eq 0) { '' } else { '{0:+0.0;-0.0}%' -f (100.0 * ($pair[1] - $kernelValue) / $kernelValue) }
             '{0,-6} {1,-6} {2,-26} {3,10:N0} {4,10:N0} {5,8}' -f $kernel.Substring(1), ('0x{0:x}' -f $mode), $pair[0], $pair[1], $kernelValue, $diff
@@ -69,21 +96,25 @@ foreach ($kernel in 'k6.1', 'k6.12') {
 # the program stopped after its last access) next to the replay's, read the same way from the same text format.
 function Get-LabGenerations([string[]] $Lines) {
     $inLab = $false
+    $column = if ($refaultType -eq 'anon') { 2 } else { 3 }
     foreach ($line in $Lines) {
         if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
-        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s*$') { '{0,6} {1,8:N0}' -f [long]$Matches[1], [long]$Matches[2] }
+        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { '{0,6} {1,8:N0}' -f [long]$Matches[1], [long]$Matches[$column] }
     }
 }
 $dumps = [System.IO.Path]::Combine($Lab, 'dumps')
 foreach ($kernel in 'k6.1', 'k6.12') {
+    $genDump = [System.IO.Path]::Combine($dumps, "lru_gen-$kernel-$Workload-m0x7.txt")
+    $statDump = [System.IO.Path]::Combine($dumps, "memory.stat-$kernel-$Workload-m0x7.txt")
+    if (-not [System.IO.File]::Exists($genDump) -or -not [System.IO.File]::Exists($statDump)) { continue }
     $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
-    $sim = New-MemCgroup -Name lab -Limit 128MB -Overhead (370 * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads |
+    $sim = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads |
         Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
     $null = $sim | Step-ReclaimSimulation
-    $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines([System.IO.Path]::Combine($dumps, "lru_gen-$kernel-anon-zipf-m0x7.txt"))))
+    $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines($genDump)))
     $simGens = @(Get-LabGenerations (($sim | Get-LruGen) -split "`n"))
     ''
-    '{0} (0x7) lru_gen of /lab: seq and anon pages, kernel | replay ({1} rules)' -f $kernel.Substring(1), $rules
+    '{0} (0x7) lru_gen of /lab: seq and {1} pages, kernel | replay ({2} rules)' -f $kernel.Substring(1), $refaultType, $rules
     for ($i = 0; $i -lt [Math]::Max($kernelGens.Count, $simGens.Count); $i++) {
         $k = if ($i -lt $kernelGens.Count) { $kernelGens[$i] } else { '' }
         $r = if ($i -lt $simGens.Count) { $simGens[$i] } else { '' }
@@ -92,7 +123,7 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     # The same dump's memory.stat (one run, 0x7): folios sort_folio moved without isolating them (pgrefill)
     # and activations, which the results table above does not carry.
     $kernelStat = @{}
-    foreach ($line in [System.IO.File]::ReadAllLines([System.IO.Path]::Combine($dumps, "memory.stat-$kernel-anon-zipf-m0x7.txt"))) {
+    foreach ($line in [System.IO.File]::ReadAllLines($statDump)) {
         $kv = $line.Split(' ')
         $kernelStat[$kv[0]] = [double]$kv[1]
     }
