@@ -15,30 +15,27 @@ $tracePath = if ([System.IO.Directory]::Exists($traceDir)) { @([System.IO.Direct
 if (-not $tracePath -or -not [System.IO.File]::Exists($csvPath)) {
     throw "No lab run '$Workload' at '$Lab' (traces/$($Workload)_s*.u32 and $Workload-results.csv): give the lab's folder with -Lab."
 }
-# memwl's MEMWL_CONFIG line: backend, pattern, pages, phases and whether it gave advice.
-$config = @{}
+# Import-AccessTrace reads the run's description beside the trace (memwl's MEMWL_CONFIG line): the backend,
+# the madvise/posix_fadvise it gave and where memwl --stat read memory.stat (each read flushes the memcg's
+# stats, which 6.12's classic reclaim reads) become Add-Task's defaults for the trace.
+$trace = Import-AccessTrace $tracePath -Format U32
+if ($trace.MemoryStatReads.Count -eq 0) { throw "'$tracePath' has no memwl run description (MEMWL_CONFIG in its .txt)." }
+$backend = $trace.Backend
+$vmaFlags = $trace.VmaFlags
+$populate = $trace.FootprintBytes / 4KB
+$pattern = ''
 foreach ($line in [System.IO.File]::ReadAllLines([System.IO.Path]::ChangeExtension($tracePath, '.txt'))) {
-    if (-not $line.StartsWith('MEMWL_CONFIG ')) { continue }
-    foreach ($pair in $line.Substring(13).Split(' ')) { $kv = $pair.Split('='); $config[$kv[0]] = $kv[1] }
+    if ($line -match '^MEMWL_CONFIG .*\bpattern=(\S+)') { $pattern = $Matches[1] }
 }
-$backend = switch ($config.backend) { 'anon' { 'Anon' } 'file-read' { 'FileRead' } 'file-mmap' { 'FileMmap' } default { throw "Unknown memwl backend '$($config.backend)'." } }
-# madvise(MADV_SEQUENTIAL or MADV_RANDOM) and the matching posix_fadvise on files; anon gets MADV_NOHUGEPAGE only.
-$vmaFlags = if ($backend -eq 'Anon' -or $config.advice -ne '1') { 'None' } elseif ($config.pattern -eq 'seq') { 'SeqRead' } else { 'RandRead' }
-$trace = Import-AccessTrace $tracePath -Format U32 -Backend $backend -VmaFlags $vmaFlags
-# memwl --stat reads memory.stat before its first access, after the populate pass (one access per page) and
-# after each phase; each read flushes the memcg's stats, which 6.12's classic reclaim reads.
-$populate = [long]$config.npages
-$phases = [int]$config.phases
-$statReads = @(0, $populate) + @(1..$phases | ForEach-Object { $populate + [long][Math]::Floor(($trace.Requests - $populate) * $_ / $phases) })
 # What else the memcg pays for (lab README): the program and a little tmpfs (about 42 pages), the permutation
 # (4 B a page), the Zipf CDF (8 B a page) and, when the data is mapped, its page tables (about 136 pages).
 $overheadPages = 42 + $populate * 4 / 4096
-if ($config.pattern -eq 'zipf') { $overheadPages += $populate * 8 / 4096 }
+if ($pattern -eq 'zipf') { $overheadPages += $populate * 8 / 4096 }
 if ($backend -ne 'FileRead') { $overheadPages += 136 }
 $refaultType = if ($backend -eq 'Anon') { 'anon' } else { 'file' }
 $limit = 128MB
 
-'{0}: {1}, {2} {3}, {4:N0} accesses, {5} memory.stat reads, overhead {6:N0} pages' -f $Workload, $backend, $config.pattern, $vmaFlags, $trace.Requests, $statReads.Count, $overheadPages
+'{0}: {1}, {2} {3}, {4:N0} accesses, {5} memory.stat reads, overhead {6:N0} pages' -f $Workload, $backend, $pattern, $vmaFlags, $trace.Requests, $trace.MemoryStatReads.Count, $overheadPages
 ''
 
 # The lab's counters, averaged over the runs of each kernel and mode (no Import-Csv: Core cmdlets only).
@@ -63,7 +60,7 @@ function Get-LabMean([string] $Key, [string] $Column) {
 $rows = @{}
 $modes = @(foreach ($mode in 7, 3, 1, 0) { if ($labRuns.ContainsKey(('k6.1/0x{0:x4}' -f $mode)) -or $labRuns.ContainsKey(('k6.12/0x{0:x4}' -f $mode))) { $mode } })
 foreach ($mode in $modes) {
-    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads
+    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace
     $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
              else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
     $rows['k6.1/' + $mode] = $sweep[0]
@@ -108,7 +105,7 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     $statDump = [System.IO.Path]::Combine($dumps, "memory.stat-$kernel-$Workload-m0x7.txt")
     if (-not [System.IO.File]::Exists($genDump) -or -not [System.IO.File]::Exists($statDump)) { continue }
     $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
-    $sim = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace -ReadMemoryStatAt $statReads |
+    $sim = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace |
         Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
     $null = $sim | Step-ReclaimSimulation
     $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines($genDump)))

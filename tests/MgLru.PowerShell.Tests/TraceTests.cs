@@ -123,6 +123,36 @@ $sim | Get-LruGen
     }
 
     [Fact]
+    public void A_kernel_lab_trace_takes_backend_advice_and_memory_stat_reads_from_its_run_description()
+    {
+        // memwl's MEMWL_CONFIG beside the trace: a file mapping, a Zipf pattern with advice (MADV_RANDOM),
+        // 10 pages populated then 20 samples in 4 phases: memory.stat read at 0, 10, 15, 20, 25 and 30.
+        string path = Path.Combine(_dir, "lab_s1.u32");
+        File.WriteAllBytes(path, Enumerable.Range(0, 30).SelectMany(i => BitConverter.GetBytes((uint)(i % 10))).ToArray());
+        File.WriteAllText(Path.Combine(_dir, "lab_s1.txt"),
+            "MEMWL_CONFIG backend=file-mmap pattern=zipf size_mib=1 npages=10 passes=3 accesses=20 alpha=0.9 seed=42 phases=4 advice=1\n");
+        string other = Path.Combine(_dir, "other.u32"); // a description of another run (30 pages) is not this trace's
+        File.Copy(path, other);
+        File.WriteAllText(Path.Combine(_dir, "other.txt"), "MEMWL_CONFIG backend=file-read pattern=seq npages=30 passes=3 phases=8 advice=1\n");
+        string scenario = Path.Combine(_dir, "s.json");
+        var (output, shell) = Ps.Run($@"
+$t = Import-AccessTrace '{path}' -Format U32
+'{{0}} {{1}} {{2}}' -f $t.Backend, $t.VmaFlags, ($t.MemoryStatReads -join ',')
+$t = Import-AccessTrace '{path}' -Format U32 -Backend Anon -VmaFlags None -ReadMemoryStatAt 7
+'{{0}} {{1}} {{2}}' -f $t.Backend, $t.VmaFlags, ($t.MemoryStatReads -join ',')
+$t = Import-AccessTrace '{other}' -Format U32
+'{{0}} {{1}} {{2}}' -f $t.Backend, $t.VmaFlags, $t.MemoryStatReads.Count
+New-MemCgroup -Name lab | Add-Task -Name t -Workload (Import-AccessTrace '{path}' -Format U32) | Export-ReclaimScenario '{scenario}'
+");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var lines = output.Select(o => o.ToString()).ToArray();
+        Assert.Equal("FileMmap RandRead 0,10,15,20,25,30", lines[0]);
+        Assert.Equal("Anon None 7", lines[1]);
+        Assert.Equal("Anon None 0", lines[2]);
+        Assert.Matches(@"""memoryStatReads"": \[\s*0,\s*10,\s*15,\s*20,\s*25,\s*30\s*\]", File.ReadAllText(scenario));
+    }
+
+    [Fact]
     public void A_malformed_trace_is_an_error_naming_file_and_line_and_nothing_is_returned()
     {
         string path = Path.Combine(_dir, "bad.csv");

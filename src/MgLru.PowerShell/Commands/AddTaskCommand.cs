@@ -126,6 +126,7 @@ public sealed class AddTaskCommand : PSCmdlet
             var loaded = Workload as AccessTrace;
             var backend = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) ? loaded.Backend : Backend;
             var vmaFlags = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(VmaFlags)) ? loaded.VmaFlags : VmaFlags;
+            long[]? statReads = ReadMemoryStatAt ?? (loaded != null && loaded.MemoryStatReads.Length > 0 ? loaded.MemoryStatReads : null);
             WorkloadSpec workload;
             long rss = Rss;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) && !(Workload is WorkloadProfile.Memcached))
@@ -161,7 +162,7 @@ public sealed class AddTaskCommand : PSCmdlet
                 throw new ArgumentException("-File needs -Backend FileRead, FileMmap or FilePrivate.", nameof(File));
             if (Mapping != null && ShareMmWith != null)
                 throw new ArgumentException("A thread (-ShareMmWith) uses its leader's mappings; leave out -Mapping.", nameof(Mapping));
-            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, vmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt));
+            InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, vmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: statReads));
         }
         catch (ArgumentException e)
         {

@@ -62,6 +62,34 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
     [Parameter]
     public VmaFlags VmaFlags { get; set; } = VmaFlags.None;
 
+    /// <summary>Access counts after which the traced program read its memcg's memory.stat (Add-Task's default for this trace).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateRange(0L, long.MaxValue)]
+    public long[]? ReadMemoryStatAt { get; set; }
+
+    /// <summary>
+    /// The trace with how to replay it: the parameters given, else what a kernel-lab run description says
+    /// (the memwl program's MEMWL_CONFIG line in the trace's .txt beside it: its backend, its madvise and
+    /// posix_fadvise, and memwl --stat's memory.stat reads before the first access, after the populate pass
+    /// and after each phase), else anonymous memory without advice.
+    /// </summary>
+    private AccessTrace Describe(AccessTraceData data, string path)
+    {
+        var bound = MyInvocation.BoundParameters;
+        var backend = Backend;
+        var vmaFlags = VmaFlags;
+        long[]? reads = ReadMemoryStatAt;
+        if (Format == TraceFormat.U32 && MemwlRun.TryRead(path, data.Requests, out var run))
+        {
+            WriteVerbose($"{System.IO.Path.GetFileName(path)}: memwl run {run.Backend} {run.Pattern}, advice {run.Advice}, {run.StatReads.Count} memory.stat reads (from its .txt).");
+            if (!bound.ContainsKey(nameof(Backend))) backend = run.Backend;
+            if (!bound.ContainsKey(nameof(VmaFlags))) vmaFlags = run.Advice;
+            reads ??= System.Linq.Enumerable.ToArray(run.StatReads);
+        }
+        return new AccessTrace(data, backend, vmaFlags, reads);
+    }
+
     protected override void ProcessRecord()
     {
         string path = GetUnresolvedProviderPathFromPSPath(Path);
@@ -82,9 +110,9 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
                 // Decompressed on the fly, never to disk.
                 using var file = File.OpenRead(path);
                 using var zstd = new ZstdSharp.DecompressionStream(file);
-                WriteObject(new AccessTrace(TraceReader.Read(zstd, path, Format, options), Backend, VmaFlags));
+                WriteObject(Describe(TraceReader.Read(zstd, path, Format, options), path));
             }
-            else WriteObject(new AccessTrace(TraceReader.Read(path, Format, options), Backend, VmaFlags));
+            else WriteObject(Describe(TraceReader.Read(path, Format, options), path));
         }
         catch (ZstdSharp.ZstdException e)
         {

@@ -6,11 +6,12 @@ namespace MgLru.PowerShell.Model;
 /// <summary>A trace loaded by Import-AccessTrace, ready for Add-Task -Workload.</summary>
 public sealed class AccessTrace
 {
-    internal AccessTrace(AccessTraceData data, MemoryBackend backend = MemoryBackend.Anon, VmaFlags vmaFlags = VmaFlags.None)
+    internal AccessTrace(AccessTraceData data, MemoryBackend backend = MemoryBackend.Anon, VmaFlags vmaFlags = VmaFlags.None, long[]? memoryStatReads = null)
     {
         Data = data;
         Backend = backend;
         VmaFlags = vmaFlags;
+        MemoryStatReads = memoryStatReads ?? System.Array.Empty<long>();
     }
 
     internal AccessTraceData Data { get; }
@@ -26,6 +27,8 @@ public sealed class AccessTrace
     public MemoryBackend Backend { get; }
     /// <summary>The mapping's advice (RandRead = MADV_RANDOM, SeqRead = MADV_SEQUENTIAL, ...) unless Add-Task is given -VmaFlags.</summary>
     public VmaFlags VmaFlags { get; }
+    /// <summary>Where the traced program read memory.stat (access counts), Add-Task's -ReadMemoryStatAt unless given.</summary>
+    public long[] MemoryStatReads { get; }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Requests} requests, {Objects} objects)";
 }

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using MgLru.Engine.Scenario;
+
+namespace MgLru.Engine.Workloads;
+
+/// <summary>
+/// A kernel-lab run as its memwl program described it (MEMWL_CONFIG in the .txt stored beside the trace):
+/// how each access was made, the advice given, and where memory.stat was read (memwl --stat: before the
+/// first access, after the populate pass of one access per page, and after each of its equal phases).
+/// </summary>
+public sealed class MemwlRun
+{
+    private MemwlRun(MemoryBackend backend, string pattern, VmaFlags advice, long[] statReads)
+    {
+        Backend = backend;
+        Pattern = pattern;
+        Advice = advice;
+        StatReads = statReads;
+    }
+
+    public MemoryBackend Backend { get; }
+    public string Pattern { get; }
+    public VmaFlags Advice { get; }
+    public IReadOnlyList<long> StatReads { get; }
+
+    /// <summary>
+    /// Reads the description beside <paramref name="tracePath"/> (x.u32 or x.u32.zst → x.txt); false when
+    /// there is none, it is not memwl's, or it does not describe a trace of <paramref name="requests"/> accesses.
+    /// </summary>
+    public static bool TryRead(string tracePath, long requests, out MemwlRun run)
+    {
+        run = null!;
+        string stem = tracePath.EndsWith(".zst", StringComparison.OrdinalIgnoreCase) ? tracePath.Substring(0, tracePath.Length - 4) : tracePath;
+        string txt = Path.ChangeExtension(stem, ".txt");
+        if (!File.Exists(txt)) return false;
+        Dictionary<string, string>? config = null;
+        foreach (string line in File.ReadLines(txt))
+        {
+            if (!line.StartsWith("MEMWL_CONFIG ", StringComparison.Ordinal)) continue;
+            config = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string pair in line.Substring(13).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=');
+                if (eq > 0) config[pair.Substring(0, eq)] = pair.Substring(eq + 1);
+            }
+            break;
+        }
+        if (config == null) return false;
+        MemoryBackend backend;
+        switch (Get(config, "backend"))
+        {
+            case "anon": backend = MemoryBackend.Anon; break;
+            case "file-read": backend = MemoryBackend.FileRead; break;
+            case "file-mmap": backend = MemoryBackend.FileMmap; break;
+            default: return false;
+        }
+        string pattern = Get(config, "pattern") ?? "";
+        bool sequential = pattern == "seq";
+        if (!long.TryParse(Get(config, "npages"), NumberStyles.None, CultureInfo.InvariantCulture, out long pages)
+            || !long.TryParse(Get(config, "phases"), NumberStyles.None, CultureInfo.InvariantCulture, out long phases) || phases < 1
+            || !long.TryParse(Get(config, sequential ? "passes" : "accesses"), NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+            return false;
+        long sampled = sequential ? count * pages : count;
+        if (pages + sampled != requests) return false;
+        // madvise(MADV_SEQUENTIAL / MADV_RANDOM) and posix_fadvise on files; anonymous memory only gets MADV_NOHUGEPAGE.
+        var advice = backend == MemoryBackend.Anon || Get(config, "advice") != "1" ? VmaFlags.None
+            : sequential ? VmaFlags.SeqRead : VmaFlags.RandRead;
+        var reads = new long[phases + 2];
+        reads[1] = pages;
+        for (long k = 1; k <= phases; k++) reads[k + 1] = pages + (long)((System.Numerics.BigInteger)sampled * k / phases);
+        run = new MemwlRun(backend, pattern, advice, reads);
+        return true;
+    }
+
+    private static string? Get(Dictionary<string, string> config, string key) => config.TryGetValue(key, out var v) ? v : null;
+}
