@@ -19,19 +19,12 @@ if (-not $tracePath -or -not [System.IO.File]::Exists($csvPath)) {
 # the madvise/posix_fadvise it gave and where memwl --stat read memory.stat (each read flushes the memcg's
 # stats, which 6.12's classic reclaim reads) become Add-Task's defaults for the trace.
 $trace = Import-AccessTrace $tracePath -Format U32
-if ($trace.MemoryStatReads.Count -eq 0) { throw "'$tracePath' has no memwl run description (MEMWL_CONFIG in its .txt)." }
+if ($null -eq $trace.Run) { throw "'$tracePath' has no memwl run description (MEMWL_CONFIG in its .txt)." }
 $backend = $trace.Backend
 $vmaFlags = $trace.VmaFlags
-$populate = $trace.FootprintBytes / 4KB
-$pattern = ''
-foreach ($line in [System.IO.File]::ReadAllLines([System.IO.Path]::ChangeExtension($tracePath, '.txt'))) {
-    if ($line -match '^MEMWL_CONFIG .*\bpattern=(\S+)') { $pattern = $Matches[1] }
-}
-# What else the memcg pays for (lab README): the program and a little tmpfs (about 42 pages), the permutation
-# (4 B a page), the Zipf CDF (8 B a page) and, when the data is mapped, its page tables (about 136 pages).
-$overheadPages = 42 + $populate * 4 / 4096
-if ($pattern -eq 'zipf') { $overheadPages += $populate * 8 / 4096 }
-if ($backend -ne 'FileRead') { $overheadPages += 136 }
+$pattern = $trace.Run.Pattern
+# What else the memcg pays for: the program, its permutation and Zipf CDF, the data's page tables (lab README).
+$overheadPages = $trace.Run.OverheadPages
 $refaultType = if ($backend -eq 'Anon') { 'anon' } else { 'file' }
 $limit = 128MB
 

@@ -66,7 +66,6 @@ internal sealed class ShadowNodeShrinker
             }
             totalScan -= batch;
             scanned += batch;
-            if (totalScan == 0) break;
         }
         _deferred[memcg.Index] = System.Math.Min(System.Math.Max(deferred + delta - scanned, 0), 2 * freeable);
         memcg.Count(VmEvent.WorkingsetNodeReclaim, freed);

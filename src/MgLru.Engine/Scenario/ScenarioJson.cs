@@ -111,9 +111,7 @@ public static class ScenarioJson
         w.String("moveTo", t.MoveTo);
         w.Number("moveAt", t.MoveAt);
         if (t.Node is int node) w.Number("node", node); else w.Null("node");
-        w.BeginArray("memoryStatReads");
-        foreach (long read in t.MemoryStatReads) w.Number(null, read);
-        w.EndArray();
+        w.InlineNumbers("memoryStatReads", t.MemoryStatReads);
         WriteWorkload(w, "workload", t.Workload);
         w.BeginArray("mappings");
         foreach (var m in t.Mappings)

@@ -1035,8 +1035,9 @@ public sealed partial class Simulation
     public IReadOnlyList<MemoryStatEntry> MemoryStat(string memcg)
     {
         // memory_stat_show flushes the memcg's rstat first; reclaim reads the flushed copy (6.12 classic).
-        _policy.FlushMemcgStats(FindMemcg(memcg));
-        return Stats.MemoryStat.Entries(FindMemcg(memcg), memcg, _policy);
+        var cg = FindMemcg(memcg);
+        _policy.FlushMemcgStats(cg);
+        return Stats.MemoryStat.Entries(cg, memcg, _policy);
     }
 
     /// <summary>memory.stat text: "key value" lines.</summary>

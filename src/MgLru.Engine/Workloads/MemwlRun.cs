@@ -13,18 +13,38 @@ namespace MgLru.Engine.Workloads;
 /// </summary>
 public sealed class MemwlRun
 {
-    private MemwlRun(MemoryBackend backend, string pattern, VmaFlags advice, long[] statReads)
+    private MemwlRun(MemoryBackend backend, string pattern, long pages, VmaFlags advice, long[] statReads)
     {
         Backend = backend;
         Pattern = pattern;
+        Pages = pages;
         Advice = advice;
         StatReads = statReads;
     }
 
     public MemoryBackend Backend { get; }
+    /// <summary>seq, zipf or hotcold.</summary>
     public string Pattern { get; }
+    /// <summary>The data's pages (npages): the populate pass touches each once.</summary>
+    public long Pages { get; }
     public VmaFlags Advice { get; }
     public IReadOnlyList<long> StatReads { get; }
+
+    /// <summary>
+    /// What else the run charges to its memcg, in pages (the kernel lab README's breakdown of 370 pages
+    /// for anon-zipf): the program and a little tmpfs (about 42), the permutation (4 B a page), the Zipf
+    /// CDF (8 B a page, zipf only) and the page tables of a mapped data set (about 136 for 256 MiB).
+    /// </summary>
+    public long OverheadPages
+    {
+        get
+        {
+            long pages = 42 + Pages * 4 / Units.PageSize;
+            if (Pattern == "zipf") pages += Pages * 8 / Units.PageSize;
+            if (Backend != MemoryBackend.FileRead) pages += 136 * Pages / 65536;
+            return pages;
+        }
+    }
 
     /// <summary>
     /// Reads the description beside <paramref name="tracePath"/> (x.u32 or x.u32.zst → x.txt); false when
@@ -64,14 +84,15 @@ public sealed class MemwlRun
             || !long.TryParse(Get(config, sequential ? "passes" : "accesses"), NumberStyles.None, CultureInfo.InvariantCulture, out long count))
             return false;
         long sampled = sequential ? count * pages : count;
-        if (pages + sampled != requests) return false;
+        if (pages + sampled != requests || phases > sampled) return false;
         // madvise(MADV_SEQUENTIAL / MADV_RANDOM) and posix_fadvise on files; anonymous memory only gets MADV_NOHUGEPAGE.
         var advice = backend == MemoryBackend.Anon || Get(config, "advice") != "1" ? VmaFlags.None
             : sequential ? VmaFlags.SeqRead : VmaFlags.RandRead;
         var reads = new long[phases + 2];
         reads[1] = pages;
-        for (long k = 1; k <= phases; k++) reads[k + 1] = pages + (long)((System.Numerics.BigInteger)sampled * k / phases);
-        run = new MemwlRun(backend, pattern, advice, reads);
+        // memwl's phase bounds: total * ph / phases (a trace is shorter than 2^31, so no overflow).
+        for (long k = 1; k <= phases; k++) reads[k + 1] = pages + sampled * k / phases;
+        run = new MemwlRun(backend, pattern, pages, advice, reads);
         return true;
     }
 

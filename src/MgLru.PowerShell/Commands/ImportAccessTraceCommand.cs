@@ -80,14 +80,15 @@ public sealed class ImportAccessTraceCommand : PSCmdlet
         var backend = Backend;
         var vmaFlags = VmaFlags;
         long[]? reads = ReadMemoryStatAt;
-        if (Format == TraceFormat.U32 && MemwlRun.TryRead(path, data.Requests, out var run))
+        MemwlRun? run = null;
+        if (Format == TraceFormat.U32 && MemwlRun.TryRead(path, data.Requests, out run))
         {
             WriteVerbose($"{System.IO.Path.GetFileName(path)}: memwl run {run.Backend} {run.Pattern}, advice {run.Advice}, {run.StatReads.Count} memory.stat reads (from its .txt).");
             if (!bound.ContainsKey(nameof(Backend))) backend = run.Backend;
             if (!bound.ContainsKey(nameof(VmaFlags))) vmaFlags = run.Advice;
             reads ??= System.Linq.Enumerable.ToArray(run.StatReads);
         }
-        return new AccessTrace(data, backend, vmaFlags, reads);
+        return new AccessTrace(data, backend, vmaFlags, reads, run);
     }
 
     protected override void ProcessRecord()

@@ -6,9 +6,10 @@ namespace MgLru.PowerShell.Model;
 /// <summary>A trace loaded by Import-AccessTrace, ready for Add-Task -Workload.</summary>
 public sealed class AccessTrace
 {
-    internal AccessTrace(AccessTraceData data, MemoryBackend backend = MemoryBackend.Anon, VmaFlags vmaFlags = VmaFlags.None, long[]? memoryStatReads = null)
+    internal AccessTrace(AccessTraceData data, MemoryBackend backend = MemoryBackend.Anon, VmaFlags vmaFlags = VmaFlags.None, long[]? memoryStatReads = null, MemwlRun? run = null)
     {
         Data = data;
+        Run = run;
         Backend = backend;
         VmaFlags = vmaFlags;
         MemoryStatReads = memoryStatReads ?? System.Array.Empty<long>();
@@ -29,6 +30,8 @@ public sealed class AccessTrace
     public VmaFlags VmaFlags { get; }
     /// <summary>Where the traced program read memory.stat (access counts), Add-Task's -ReadMemoryStatAt unless given.</summary>
     public long[] MemoryStatReads { get; }
+    /// <summary>The kernel-lab run that recorded the trace, from its description beside it (null: none).</summary>
+    public MemwlRun? Run { get; }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)} ({Requests} requests, {Objects} objects)";
 }

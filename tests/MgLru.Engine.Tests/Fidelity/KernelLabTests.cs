@@ -35,25 +35,15 @@ public sealed class KernelLabTests
         return mean;
     }
 
-    /// <summary>
-    /// memwl --stat reads memory.stat before its first access, after the populate pass (one write per
-    /// page) and after each of its eight equal phases.
-    /// </summary>
-    private static long[] MemwlStatReads(AccessTraceData trace)
-    {
-        const int phases = 8;
-        long populate = trace.FootprintPages, total = trace.Requests;
-        var reads = new List<long> { 0, populate };
-        for (int k = 1; k <= phases; k++) reads.Add(populate + (total - populate) * k / phases);
-        return reads.ToArray();
-    }
-
     /// <summary>The lab run under <paramref name="rules"/>: 128 MiB memcg with the program's ~370 pages, swappiness 60, 1 GiB zram, one CPU.</summary>
     private static Engine.Simulation.Simulation Replay(int mode, KernelRules rules)
     {
         var trace = Trace.Value;
-        var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages), trace.FootprintPages * Scenarios.Page, 0, memoryStatReads: MemwlStatReads(trace));
-        var cg = new MemCgroupSpec("lab", 128L << 20, tasks: new[] { task }, overheadBytes: 370 * Scenarios.Page);
+        // The run's description beside the trace: memwl --stat's memory.stat reads and the program's 370 pages.
+        Assert.True(MemwlRun.TryRead(trace.Path, trace.Requests, out var run));
+        Assert.Equal(370, run.OverheadPages);
+        var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages), trace.FootprintPages * Scenarios.Page, 0, memoryStatReads: run.StatReads);
+        var cg = new MemCgroupSpec("lab", 128L << 20, tasks: new[] { task }, overheadBytes: run.OverheadPages * Scenarios.Page);
         var options = new RunOptions
         {
             Policy = mode == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru,
