@@ -60,10 +60,12 @@ switch (args[0])
         long scaleBefore = GC.GetAllocatedBytesForCurrentThread();
         var scaleSim = Sim.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = walk ? 7 : 1, SwapBytes = pages * 2 * 4096 }));
         long scaleBuilt = GC.GetAllocatedBytesForCurrentThread() - scaleBefore;
+        long scaleLoopBefore = GC.GetAllocatedBytesForCurrentThread();
         var loop = Stopwatch.StartNew();
         scaleSim.Run();
         loop.Stop();
-        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2, pages * 2, scaleBuilt);
+        long scaleLoopAllocated = GC.GetAllocatedBytesForCurrentThread() - scaleLoopBefore;
+        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2, pages * 2, scaleBuilt, scaleLoopAllocated);
         return 0;
     }
     default:
@@ -83,18 +85,21 @@ var sim = Sim.Create(new ScenarioSpec(new[] { c }, new RunOptions
     TimeSliceAccesses = 1 << 20,
 }));
 long built = GC.GetAllocatedBytesForCurrentThread() - before;
+long loopBefore = GC.GetAllocatedBytesForCurrentThread();
 var sw = Stopwatch.StartNew();
 sim.Run();
 sw.Stop();
-Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint, footprint, built);
+long loopAllocated = GC.GetAllocatedBytesForCurrentThread() - loopBefore;
+Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint, footprint, built, loopAllocated);
 return 0;
 
-void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes, long swapSlots, long built)
+void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes, long swapSlots, long built, long loopAllocated)
 {
     var r = s.Results()[0];
     Console.WriteLine(title);
     Console.WriteLine($"  policy {policy}{(walk ? " +walk" : "")}: miss ratio {r.MissRatio:F4}, {r.PgFault:N0} faults");
     Console.WriteLine($"  simulation loop: {requests / loop.TotalSeconds / 1e6:F1} M requests/s ({loop.TotalSeconds:F2} s)");
+    Console.WriteLine($"  allocated by the loop: {loopAllocated / 1024.0:N0} KiB ({(double)loopAllocated / requests:F3} B a request)");
     Console.WriteLine($"  whole run incl. trace: {total.Elapsed.TotalSeconds:F2} s");
     // Measured: everything Simulation.Create allocated. By layout that is 16 B a frame (flags, rmap,
     // next, prev), 4 B a PTE, 12 B a swap slot (shadow, free stack) and the generator's 4 B a page.

@@ -23,7 +23,22 @@ internal sealed class AccessGenerator
     private long _phaseLeft;
     private double _spareNormal = double.NaN;
     private Xoshiro256StarStar _rng;
+    /// <summary>Accesses consumed by the simulation.</summary>
     private long _issued;
+    /// <summary>Accesses drawn into blocks (at most a block ahead of <see cref="_issued"/>).</summary>
+    private long _produced;
+    /// <summary>The trace's page indexes all fall inside the mapping: no reduction modulo the size.</summary>
+    private readonly bool _traceInRange;
+    private readonly uint[] _block = new uint[BlockSize];
+    private int _blockPos, _blockLen;
+
+    /// <summary>
+    /// Accesses are drawn a block at a time, in the same order and from the same stream as one by one,
+    /// so the access loop reads a flat array instead of calling into the generator per access.
+    /// </summary>
+    public const int BlockSize = 1024;
+    /// <summary>Marks a store in a block entry; the low bits are the page index.</summary>
+    public const uint WriteBit = 1u << 31;
 
     public AccessGenerator(WorkloadSpec spec, int pages, long accesses, ulong seed, AccessGenerator? rankingOf = null)
     {
@@ -56,6 +71,12 @@ internal sealed class AccessGenerator
                 (_rankToPage[i], _rankToPage[j]) = (_rankToPage[j], _rankToPage[i]);
             }
         }
+        if (spec.Kind == WorkloadKind.Trace)
+        {
+            uint max = 0;
+            foreach (uint page in spec.TracePages!) if (page > max) max = page;
+            _traceInRange = max < (uint)pages;
+        }
         if (spec.Kind == WorkloadKind.Zipf) _zipf = new ZipfSampler(pages, spec.Alpha);
         if (spec.Kind == WorkloadKind.HotCold) _hotPages = Math.Max(1, Math.Min(pages - 1, (int)(spec.HotFraction * pages)));
         if (spec.Kind == WorkloadKind.Phases)
@@ -84,16 +105,70 @@ internal sealed class AccessGenerator
     /// <summary>Next page index in [0, pages); <paramref name="write"/> tells whether it stores.</summary>
     public int Next(out bool write)
     {
-        long i = _issued++;
-        if (i < _populate && _spec.Kind != WorkloadKind.Trace)
+        if (_blockPos == _blockLen && FillBlock() == 0) throw new InvalidOperationException("The workload has no accesses left.");
+        uint entry = _block[_blockPos++];
+        _issued++;
+        write = (entry & WriteBit) != 0;
+        return (int)(entry & ~WriteBit);
+    }
+
+    /// <summary>The current block: entries <see cref="BlockPosition"/> to <see cref="BlockLength"/> are not consumed yet.</summary>
+    public uint[] Block => _block;
+    public int BlockPosition => _blockPos;
+    public int BlockLength => _blockLen;
+
+    /// <summary>The access loop consumed the block up to <paramref name="position"/>.</summary>
+    public void Consume(int position)
+    {
+        _issued += position - _blockPos;
+        _blockPos = position;
+    }
+
+    /// <summary>Draws the next block (the current one must be consumed); its length, 0 when the workload is done.</summary>
+    public int FillBlock()
+    {
+        if (_blockPos != _blockLen) throw new InvalidOperationException("The current block is not consumed yet.");
+        int count = (int)Math.Min(BlockSize, _total - _produced);
+        var block = _block;
+        int i = 0;
+        // The populate pass initialises anonymous memory with stores and reads files in.
+        if (_produced < _populate && _spec.Kind != WorkloadKind.Trace)
         {
-            // The populate pass initialises anonymous memory with stores and reads files in.
-            write = _spec.Backend == MemoryBackend.Anon || _spec.WriteFraction >= 1.0;
-            return (int)i;
+            uint writeBit = _spec.Backend == MemoryBackend.Anon || _spec.WriteFraction >= 1.0 ? WriteBit : 0;
+            for (; i < count && _produced < _populate; i++, _produced++) block[i] = (uint)_produced | writeBit;
         }
-        if (_phases != null) return NextPhase(out write);
-        write = _writeThreshold == uint.MaxValue || (_writeThreshold != 0 && (uint)(_rng.NextUInt64() >> 32) < _writeThreshold);
-        long k = _spec.Kind == WorkloadKind.Trace ? i : i - _populate;
+        if (i < count && _spec.Kind == WorkloadKind.Trace && _writeThreshold == 0)
+        {
+            // A trace without stores: a copy (or a reduction when it names pages beyond the mapping).
+            var trace = _spec.TracePages!;
+            long k = _produced;
+            if (_traceInRange) Array.Copy(trace, k, block, i, count - i);
+            else for (int j = i; j < count; j++) block[j] = trace[k + j - i] % (uint)_pages;
+            _produced += count - i;
+            i = count;
+        }
+        for (; i < count; i++, _produced++) block[i] = Draw(_produced);
+        _blockPos = 0;
+        _blockLen = count;
+        return count;
+    }
+
+    /// <summary>One access after the populate pass: the store draw first, then the page.</summary>
+    private uint Draw(long i)
+    {
+        bool write;
+        int page;
+        if (_phases != null) page = NextPhase(out write);
+        else
+        {
+            write = _writeThreshold == uint.MaxValue || (_writeThreshold != 0 && (uint)(_rng.NextUInt64() >> 32) < _writeThreshold);
+            page = Sample(_spec.Kind == WorkloadKind.Trace ? i : i - _populate);
+        }
+        return (uint)page | (write ? WriteBit : 0);
+    }
+
+    private int Sample(long k)
+    {
         switch (_spec.Kind)
         {
             case WorkloadKind.Sequential:
@@ -111,7 +186,7 @@ internal sealed class AccessGenerator
                     ? (int)_rng.NextUInt32((uint)_hotPages)
                     : _hotPages + (int)_rng.NextUInt32((uint)(_pages - _hotPages))];
             case WorkloadKind.Trace:
-                return (int)(_spec.TracePages![k] % (uint)_pages);
+                return (int)(_traceInRange ? _spec.TracePages![k] : _spec.TracePages![k] % (uint)_pages);
             default:
                 throw new InvalidOperationException("Unknown workload kind " + _spec.Kind);
         }
@@ -125,7 +200,11 @@ internal sealed class AccessGenerator
             _phaseLeft = _spec.PhaseAccesses![_phase];
         }
         _phaseLeft--;
-        return _phases![_phase].Next(out write);
+        // A phase's generator is drawn directly (never through its own block): only this one is consumed.
+        var phase = _phases![_phase];
+        uint entry = phase.Draw(phase._produced++);
+        write = (entry & WriteBit) != 0;
+        return (int)(entry & ~WriteBit);
     }
 
     /// <summary>A rank from N(mean, sd) (Box–Muller, both values used), redrawn until it falls on a page.</summary>

@@ -9,7 +9,8 @@ namespace MgLru.Engine.Tests.Simulation;
 /// <summary>
 /// Random small scenarios with the invariant checker on after every fault and reclaim step: any
 /// violation throws. Each run is repeated, with a single page-table walker, to check that the same seed
-/// gives identical results however many walkers interleave.
+/// gives identical results however many walkers interleave, and through the general access loop, to
+/// check the fast one against it.
 /// </summary>
 public sealed class PropertyTests
 {
@@ -71,11 +72,19 @@ public sealed class PropertyTests
             // Same seed, one walker instead of several: the interleaving of walkers must not change anything.
             var b = Engine.Simulation.Simulation.Create(Build(c, walkers: 1));
             b.Run();
+            // The general access loop instead of the fast one: the same accesses, clock and decisions.
+            var g = Engine.Simulation.Simulation.Create(Build(c));
+            g.GeneralAccessLoop = true;
+            g.Run();
             var ra = a.Results();
             var rb = b.Results();
+            var rg = g.Results();
+            Assert.Equal(a.NowMs, g.NowMs);
+            Assert.Equal(a.AccessesDone, g.AccessesDone);
             for (int i = 0; i < ra.Count; i++)
             {
                 Assert.Equivalent(ra[i], rb[i], strict: true);
+                Assert.Equivalent(ra[i], rg[i], strict: true);
                 var r = ra[i];
                 // Cross-checks between counters kept in different places.
                 Assert.Equal(r.PgMajFault, r.PswpIn);
@@ -88,6 +97,7 @@ public sealed class PropertyTests
                 if (r.OomKill == 0) Assert.Equal(r.PgFault - r.PgMajFault, FirstTouches(c, i));
             }
             Assert.Equal(a.LruGenText(full: true), b.LruGenText(full: true));
+            Assert.Equal(a.LruGenText(full: true), g.LruGenText(full: true));
             Assert.Equal(a.MemoryStatText("cg0"), b.MemoryStatText("cg0"));
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200).WithReplay(12345UL, 67891UL));
     }

@@ -144,4 +144,62 @@ public sealed class GeneratorTests
         var uniform = new AccessGenerator(new WorkloadSpec(WorkloadKind.Uniform), 100, 10, 1);
         Assert.Throws<ArgumentException>(() => new AccessGenerator(new WorkloadSpec(WorkloadKind.Uniform), 100, 10, 2, uniform));
     }
+
+    public static TheoryData<string> BlockShapes => new() { "zipf", "hotcold", "phases", "trace", "uniform-writes" };
+
+    private static WorkloadSpec Shape(string shape) => shape switch
+    {
+        "zipf" => new WorkloadSpec(WorkloadKind.Zipf, 0.9),
+        "hotcold" => WorkloadSpec.HotCold(writeFraction: 0.5),
+        "phases" => WorkloadSpec.Phases(new[] { new WorkloadSpec(WorkloadKind.Uniform), new WorkloadSpec(WorkloadKind.Zipf, 1.1) }, new long[] { 700, 1300 }),
+        "trace" => WorkloadSpec.FromTrace(Enumerable.Range(0, 5000).Select(i => (uint)(i * 7919 % 4001)).ToArray(), writeFraction: 0.25),
+        _ => new WorkloadSpec(WorkloadKind.Uniform, writeFraction: 0.3),
+    };
+
+    [Theory]
+    [MemberData(nameof(BlockShapes))]
+    public void Blocks_consumed_in_uneven_parts_give_the_one_by_one_stream(string shape)
+    {
+        // 3000 pages: the populate pass ends inside the third block; the trace names pages beyond them.
+        var spec = Shape(shape);
+        var byOne = new AccessGenerator(spec, 3000, 6000, 11);
+        var expected = new System.Collections.Generic.List<uint>();
+        while (!byOne.Done) expected.Add((uint)byOne.Next(out bool w) | (w ? AccessGenerator.WriteBit : 0));
+        Assert.Equal(byOne.Total, expected.Count);
+
+        var byBlock = new AccessGenerator(spec, 3000, 6000, 11);
+        var got = new System.Collections.Generic.List<uint>();
+        int step = 1;
+        while (true)
+        {
+            if (byBlock.BlockPosition == byBlock.BlockLength && byBlock.FillBlock() == 0) break;
+            // Take 1, 2, 3, ... entries at a time, sometimes one by one through Next.
+            int end = Math.Min(byBlock.BlockLength, byBlock.BlockPosition + step++ % 97);
+            if (step % 5 == 0 && byBlock.BlockPosition < byBlock.BlockLength)
+            {
+                got.Add((uint)byBlock.Next(out bool w) | (w ? AccessGenerator.WriteBit : 0));
+                continue;
+            }
+            for (int i = byBlock.BlockPosition; i < end; i++) got.Add(byBlock.Block[i]);
+            byBlock.Consume(end);
+            Assert.Equal(got.Count, byBlock.Issued);
+        }
+        Assert.True(byBlock.Done);
+        Assert.Equal(expected, got);
+    }
+
+    [Fact]
+    public void A_trace_naming_pages_beyond_the_mapping_wraps_and_one_inside_is_copied()
+    {
+        uint[] beyond = { 5, 1030, 7, 2047, 2048 };
+        var wraps = new AccessGenerator(WorkloadSpec.FromTrace(beyond, writeFraction: 0), 1024, 0, 1);
+        Assert.Equal(new[] { 5, 6, 7, 1023, 0 }, Enumerable.Range(0, 5).Select(_ => wraps.Next(out bool w) + (w ? 10_000 : 0)).ToArray());
+        // Stores drawn per access (here all of them) take the other path to the same pages.
+        var stores = new AccessGenerator(WorkloadSpec.FromTrace(beyond, writeFraction: 1), 1024, 0, 1);
+        Assert.Equal(new[] { 10_005, 10_006, 10_007, 11_023, 10_000 }, Enumerable.Range(0, 5).Select(_ => stores.Next(out bool w) + (w ? 10_000 : 0)).ToArray());
+        var inside = new AccessGenerator(WorkloadSpec.FromTrace(new uint[] { 5, 1023, 0 }, writeFraction: 0), 1024, 0, 1);
+        Assert.Equal(new[] { 5, 1023, 0 }, Enumerable.Range(0, 3).Select(_ => inside.Next(out bool w) + (w ? 10_000 : 0)).ToArray());
+        Assert.True(inside.Done);
+        Assert.Throws<InvalidOperationException>(() => inside.Next(out _));
+    }
 }

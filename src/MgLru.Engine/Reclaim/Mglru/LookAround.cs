@@ -16,6 +16,8 @@ internal sealed partial class MglruPolicy
     private const int PagevecSize = 15;
 
     private readonly int[] _lookAroundBatch = new int[MinLruBatch];
+    /// <summary>The window's young PTEs (one slot more: the scan stores before it counts).</summary>
+    private readonly int[] _lookAroundYoung = new int[MinLruBatch + 1];
 
     /// <summary>
     /// current->reclaim_state->mm_walk outside kswapd (which always has its node's walker): set by
@@ -74,11 +76,20 @@ internal sealed partial class MglruPolicy
         int nPromote = 0, young = 0, promotedNow = 0;
         // 6.12: anon neighbours only when the evicted folio is anon (can_swap); 6.1 without a walker takes all.
         bool takeAnon = !clearsTriggerFirst || _rules.AgingFeedback2024 || PageFlags.Type(frameFlags) == Lruvec.Anon;
+        // The young PTEs of the window first, without a branch per PTE (whether a PTE is young is a coin
+        // toss the branch predictor loses).
+        var candidates = _lookAroundYoung;
+        int nCandidates = 0;
         for (int v = start; v < end; v++)
         {
+            candidates[nCandidates] = v;
+            nCandidates += (ptes[v] & (Pte.Present | Pte.Young)) == (Pte.Present | Pte.Young) ? 1 : 0;
+        }
+        for (int c = 0; c < nCandidates; c++)
+        {
+            int v = candidates[c];
             if (v == vpage) continue;
             uint pte = ptes[v];
-            if ((pte & (Pte.Present | Pte.Young)) != (Pte.Present | Pte.Young)) continue;
             int f = Pte.Frame(pte);
             uint flags = _frames.Flags[f];
             if (PageFlags.Memcg(flags) != memcg || _frames.NodeOf(f) != l.Node) continue; // misplaced (another memcg or node): left young
