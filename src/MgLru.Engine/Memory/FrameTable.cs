@@ -2,19 +2,63 @@ using System;
 
 namespace MgLru.Engine.Memory;
 
+/// <summary>One frame's words, together in 16 bytes: a flag test and a list move touch one cache line.</summary>
+internal struct Frame
+{
+    public uint Flags;
+    /// <summary>Reverse map: the global virtual page (anon) or page-cache slot (file) of the frame, -1 when none.</summary>
+    public int Rmap;
+    public int Next;
+    public int Prev;
+}
+
+/// <summary>The page flags of every frame, indexed by frame number.</summary>
+internal readonly struct FrameFlags
+{
+    private readonly Frame[] _frames;
+    public FrameFlags(Frame[] frames) => _frames = frames;
+    public ref uint this[int frame] => ref _frames[frame].Flags;
+}
+
+/// <summary>The reverse-map word of every frame.</summary>
+internal readonly struct FrameRmap
+{
+    private readonly Frame[] _frames;
+    public FrameRmap(Frame[] frames) => _frames = frames;
+    public ref int this[int frame] => ref _frames[frame].Rmap;
+}
+
+/// <summary>The next link of every frame and list sentinel.</summary>
+internal readonly struct FrameNext
+{
+    private readonly Frame[] _frames;
+    public FrameNext(Frame[] frames) => _frames = frames;
+    public ref int this[int frame] => ref _frames[frame].Next;
+}
+
+/// <summary>The previous link of every frame and list sentinel.</summary>
+internal readonly struct FramePrev
+{
+    private readonly Frame[] _frames;
+    public FramePrev(Frame[] frames) => _frames = frames;
+    public ref int this[int frame] => ref _frames[frame].Prev;
+}
+
 /// <summary>
-/// The page frames of every NUMA node as parallel arrays indexed by frame number, with the kernel's
+/// The page frames of every NUMA node in one array indexed by frame number, with the kernel's
 /// list_head design: every list is circular through a sentinel entry stored after the frames, so a
 /// frame can be unlinked without knowing which list holds it.
 /// </summary>
 internal sealed class FrameTable
 {
     public readonly int Capacity;
-    public readonly uint[] Flags;
-    public readonly int[] Next;
-    public readonly int[] Prev;
+    /// <summary>Frames, then the list sentinels (only their links are used).</summary>
+    private readonly Frame[] _entries;
+    public readonly FrameFlags Flags;
+    public readonly FrameNext Next;
+    public readonly FramePrev Prev;
     /// <summary>Reverse map: the global virtual page that maps this frame (-1 when unmapped).</summary>
-    public readonly int[] Rmap;
+    public readonly FrameRmap Rmap;
 
     /// <summary>Sentinel of node 0's free list; node n's is the next n.</summary>
     private readonly int _freeLists;
@@ -41,12 +85,13 @@ internal sealed class FrameTable
         if (total > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(nodeCapacities), total, "Too many frames.");
         int capacity = (int)total;
         Capacity = capacity;
-        Flags = new uint[capacity];
-        Rmap = new int[capacity];
         int nodes = nodeCapacities.Length;
         int links = capacity + listCount + nodes;
-        Next = new int[links];
-        Prev = new int[links];
+        _entries = new Frame[links];
+        Flags = new FrameFlags(_entries);
+        Rmap = new FrameRmap(_entries);
+        Next = new FrameNext(_entries);
+        Prev = new FramePrev(_entries);
         for (int s = capacity; s < links; s++) { Next[s] = s; Prev[s] = s; }
         _freeLists = capacity + listCount;
         _nodeStart = new int[nodes + 1];
