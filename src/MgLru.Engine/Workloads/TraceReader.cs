@@ -90,7 +90,7 @@ public static class TraceReader
         string path = name;
         options ??= new TraceReadOptions();
         if (options.PagesPerObject < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PagesPerObject, "Pages per object must be at least 1.");
-        var ids = new List<ulong>();
+        var ids = new DenseIds(path, options.PagesPerObject);
         switch (format)
         {
             case TraceFormat.Txt: ReadTxt(stream, path, ids); break;
@@ -99,23 +99,77 @@ public static class TraceReader
             case TraceFormat.U32: return ReadU32(stream, path);
             default: throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown trace format.");
         }
-        // Objects numbered densely in order of first appearance; each takes PagesPerObject pages.
-        var dense = new Dictionary<ulong, uint>();
-        int ppo = options.PagesPerObject;
-        long accesses = (long)ids.Count * ppo;
-        if (accesses > int.MaxValue) throw new TraceFormatException(path, "whole file", "more accesses than one trace can hold (2^31)");
-        var pages = new uint[accesses];
-        int k = 0;
-        foreach (ulong id in ids)
+        return new AccessTraceData(path, format, ids.ToPages(), ids.Requests, ids.Objects, options.PagesPerObject);
+    }
+
+    /// <summary>
+    /// Object ids as they are read, numbered densely in order of first appearance and kept as 4-byte
+    /// numbers in fixed-size chunks (no doubling copies): a trace costs about 8 bytes a request at its peak
+    /// (the chunks and the final array), not the 20 or more of a growing list of 8-byte ids.
+    /// </summary>
+    private sealed class DenseIds
+    {
+        private const int ChunkShift = 20;
+        private const int ChunkSize = 1 << ChunkShift;
+        private readonly string _path;
+        private readonly int _pagesPerObject;
+        private readonly Dictionary<ulong, uint> _dense = new();
+        private readonly List<uint[]> _chunks = new();
+        private uint[] _chunk = Array.Empty<uint>();
+        private int _used;
+
+        public DenseIds(string path, int pagesPerObject)
         {
-            if (!dense.TryGetValue(id, out uint obj))
-            {
-                obj = (uint)dense.Count;
-                dense.Add(id, obj);
-            }
-            for (int p = 0; p < ppo; p++) pages[k++] = obj * (uint)ppo + (uint)p;
+            _path = path;
+            _pagesPerObject = pagesPerObject;
         }
-        return new AccessTraceData(path, format, pages, ids.Count, dense.Count, ppo);
+
+        public long Requests { get; private set; }
+        public long Objects => _dense.Count;
+
+        public void Add(ulong id)
+        {
+            if ((Requests + 1) * _pagesPerObject > int.MaxValue)
+                throw new TraceFormatException(_path, "whole file", "more accesses than one trace can hold (2^31)");
+            if (!_dense.TryGetValue(id, out uint obj))
+            {
+                obj = (uint)_dense.Count;
+                _dense.Add(id, obj);
+            }
+            if (_used == _chunk.Length)
+            {
+                _chunk = new uint[ChunkSize];
+                _chunks.Add(_chunk);
+                _used = 0;
+            }
+            _chunk[_used++] = obj;
+            Requests++;
+        }
+
+        /// <summary>The page of every access: each request touches its object's pages in order.</summary>
+        public uint[] ToPages()
+        {
+            int ppo = _pagesPerObject;
+            var pages = new uint[Requests * ppo];
+            long k = 0;
+            for (int c = 0; c < _chunks.Count; c++)
+            {
+                var chunk = _chunks[c];
+                int n = c == _chunks.Count - 1 ? _used : chunk.Length;
+                if (ppo == 1)
+                {
+                    Array.Copy(chunk, 0, pages, k, n);
+                    k += n;
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++)
+                        for (int p = 0; p < ppo; p++) pages[k++] = chunk[i] * (uint)ppo + (uint)p;
+                }
+                _chunks[c] = null!; // each chunk can go once copied
+            }
+            return pages;
+        }
     }
 
     /// <summary>strtoull(s, NULL, 0): 0x/0X hex, a leading 0 octal, else decimal; the whole field must be a number.</summary>
@@ -147,7 +201,7 @@ public static class TraceReader
         _ => -1,
     };
 
-    private static void ReadTxt(Stream stream, string path, List<ulong> ids)
+    private static void ReadTxt(Stream stream, string path, DenseIds ids)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         int line = 0;
@@ -162,7 +216,7 @@ public static class TraceReader
         }
     }
 
-    private static void ReadCsv(Stream stream, string path, TraceReadOptions o, List<ulong> ids)
+    private static void ReadCsv(Stream stream, string path, TraceReadOptions o, DenseIds ids)
     {
         if (o.IdColumn < 1) throw new TraceFormatException(path, "options", "the id column is 1-based");
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
@@ -203,7 +257,7 @@ public static class TraceReader
         return ',';
     }
 
-    private static void ReadOracleGeneral(Stream stream, string path, List<ulong> ids)
+    private static void ReadOracleGeneral(Stream stream, string path, DenseIds ids)
     {
         var record = new byte[24];
         long n = 0;

@@ -128,6 +128,32 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_trace_longer_than_the_readers_chunks_keeps_every_request_in_order(int pagesPerObject)
+    {
+        // 2^20 + 5 requests cross the reader's first chunk; ids 7·i mod 1,009 first appear in a known order.
+        int requests = (1 << 20) + 5;
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < requests; i++) text.Append((7L * i % 1009).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        var t = TraceReader.Read(Write("long.txt", text.ToString()), TraceFormat.Txt, new TraceReadOptions { PagesPerObject = pagesPerObject });
+        Assert.Equal(requests, t.Requests);
+        Assert.Equal(1009, t.Objects);
+        Assert.Equal((long)requests * pagesPerObject, t.Pages.Length);
+        // Computed independently: id x first appears at request x / 7 mod 1,009 (7 · 144 = 1008 ≡ −1, so
+        // 1/7 ≡ −144), which is its dense number. Sampled over the trace and around the chunk boundary.
+        var checkedRequests = Enumerable.Range(0, 2000).Select(k => k * 524)
+            .Concat(Enumerable.Range((1 << 20) - 3, 8));
+        foreach (int i in checkedRequests)
+        {
+            long id = 7L * i % 1009;
+            uint obj = (uint)((1009 - id * 144 % 1009) % 1009);
+            for (int p = 0; p < pagesPerObject; p++)
+                Assert.Equal(obj * (uint)pagesPerObject + (uint)p, t.Pages[(long)i * pagesPerObject + p]);
+        }
+    }
+
+    [Theory]
     [InlineData(1000)]
     [InlineData(8000)]
     [InlineData(40000)]
