@@ -22,7 +22,7 @@ internal sealed class LruGenCommandRunner
     public void Write(string input)
     {
         // run_aging / run_eviction and "max" swappiness changed with the 6.14 rework.
-        bool v614 = KernelRuleSet.For(_m.Options.Rules).AgingFeedback2024;
+        bool v614 = _m.Rules.AgingFeedback2024;
         foreach (var text in LruGenCommand.Split(input))
         {
             var cmd = LruGenCommand.Parse(text, acceptMax: v614);

@@ -14,18 +14,17 @@ namespace MgLru.Engine.Debugfs;
 /// </summary>
 internal static class LruGenDebugfs
 {
-    public static void Append(StringBuilder sb, MemCgroup memcg, long nowJiffies, bool full, KernelRules rules, bool hasMmState)
+    public static void Append(StringBuilder sb, MemCgroup memcg, long nowJiffies, bool full, KernelRuleSet ruleSet, bool hasMmState)
     {
         var inv = CultureInfo.InvariantCulture;
         sb.Append("memcg ").Append(memcg.KernelId.ToString(inv).PadLeft(5)).Append(' ').Append(memcg.Path).Append('\n');
-        foreach (var l in memcg.Lruvecs) AppendNode(sb, l, nowJiffies, full, rules, hasMmState);
+        foreach (var l in memcg.Lruvecs) AppendNode(sb, l, nowJiffies, full, ruleSet, hasMmState);
     }
 
     /// <summary>One lruvec: the " node" line and its generations.</summary>
-    private static void AppendNode(StringBuilder sb, Lruvec l, long nowJiffies, bool full, KernelRules rules, bool hasMmState)
+    private static void AppendNode(StringBuilder sb, Lruvec l, long nowJiffies, bool full, KernelRuleSet ruleSet, bool hasMmState)
     {
         var inv = CultureInfo.InvariantCulture;
-        var ruleSet = KernelRuleSet.For(rules);
         sb.Append(" node ").Append(l.Node.ToString(inv).PadLeft(5)).Append('\n');
         long maxSeq = l.MaxSeq;
         long seq;

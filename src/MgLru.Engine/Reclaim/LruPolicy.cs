@@ -36,7 +36,7 @@ internal abstract class LruPolicy
     {
         _m = machine;
         _frames = machine.Frames;
-        _rules = KernelRuleSet.For(machine.Options.Rules);
+        _rules = machine.Rules;
         _migration = new Tiering.Migration(machine);
         _shadowNodes = new ShadowNodeShrinker(machine, this);
     }

@@ -20,6 +20,7 @@ internal sealed class Machine
         Tiering.MemoryTiers.Establish(nodes, Distance);
         Random = new Workloads.Xoshiro256StarStar(options.Seed ^ 0x6D656D6367UL);
         Options = options;
+        Rules = Reclaim.KernelRuleSet.For(options.Rules);
         Costs = options.Costs;
         Frames = frames;
         PageTables = pageTables;
@@ -27,6 +28,8 @@ internal sealed class Machine
     }
 
     public RunOptions Options { get; }
+    /// <summary>The kernel's mechanisms where versions differ (Options.Rules as switches).</summary>
+    public Reclaim.KernelRuleSet Rules { get; }
     public CostModel Costs { get; }
     public FrameTable Frames { get; }
     public PageTables PageTables { get; }

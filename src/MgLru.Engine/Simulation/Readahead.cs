@@ -11,9 +11,6 @@ namespace MgLru.Engine.Simulation;
 // random ones MADV_RANDOM / POSIX_FADV_RANDOM, which read just the page.
 public sealed partial class Simulation
 {
-    /// <summary>v6.10+: a readahead page the memcg cannot charge ends the window (6.1 tries the rest).</summary>
-    private readonly bool _readaheadStopsAtChargeFailure;
-
     /// <summary>
     /// After a page-cache miss at <paramref name="slot"/> (already read in as the demanded page): the
     /// synchronous window. A fault asks for a whole window (ra_pages); read() for the one page. False
@@ -79,7 +76,8 @@ public sealed partial class Simulation
             if (Cached(file, i)) continue;
             if (!_reclaim.TryChargeNoRetry(task.Memcg, task.Mm))
             {
-                if (_readaheadStopsAtChargeFailure) return true;
+                // v6.10+: a readahead page the memcg cannot charge ends the window (6.1 tries the rest).
+                if (_m.Rules.ReadaheadStopsAtChargeFailure) return true;
                 continue;
             }
             int f = AllocateFrame(task);

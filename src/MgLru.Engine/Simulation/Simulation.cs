@@ -161,7 +161,6 @@ public sealed partial class Simulation
         }
         _reclaim = new MemcgReclaim(_m, _policy);
         _node = new NodeReclaim(_m, _policy, _reclaim);
-        _readaheadStopsAtChargeFailure = KernelRuleSet.For(options.Rules).ReadaheadStopsAtChargeFailure;
         _m.Flusher = new Flusher(_m, _policy);
         _debugfs = _mglru != null ? new LruGenCommandRunner(_m, _mglru) : null;
         if (_tiered && options.Promotion != PromotionMode.None)
@@ -663,7 +662,7 @@ public sealed partial class Simulation
                 if (len == 0) break;
             }
             int end = (int)Math.Min(len, pos + (budget - n));
-            n += end - pos;
+            int chunkStart = pos;
             for (; pos < end; pos++)
             {
                 uint entry = block[pos];
@@ -673,8 +672,7 @@ public sealed partial class Simulation
                 // A hit, unless a store meets a read-only PTE (copy-on-write).
                 if ((pte & Pte.Present) != 0 && (!write || (pte & Pte.ReadOnly) == 0))
                 {
-                    ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
-                    pmdYoung[v >> Units.PteTableShift] = true;
+                    SetAccessed(ptes, pmdYoung, v, pte, write);
                     hits++;
                     // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
                     exactLru?.Touch(Pte.Frame(pte));
@@ -686,12 +684,12 @@ public sealed partial class Simulation
                 if (!HandleFault(task, vma, v, write))
                 {
                     // The task was OOM-killed: this access was its last.
-                    n -= end - pos - 1;
                     pos++;
                     alive = false;
                     break;
                 }
             }
+            n += pos - chunkStart;
         }
         _m.NowNs += hits * accessNs;
         gen.Consume(pos);
@@ -702,12 +700,19 @@ public sealed partial class Simulation
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Hit(int v, uint pte, bool write)
     {
-        _m.PageTables.Ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
-        _m.PageTables.PmdYoung[v / Units.PtesPerTable] = true;
+        SetAccessed(_m.PageTables.Ptes, _m.PageTables.PmdYoung, v, pte, write);
         _m.NowNs += _m.Costs.AccessNs;
         // The exact LRU moves a page on every hit; the kernel policies only set the accessed bit.
         _exactLru?.Touch(Pte.Frame(pte));
         if (_tiered) TierAccess(Pte.Frame(pte), write, viaPte: true);
+    }
+
+    /// <summary>What the MMU writes on an access through a present PTE: its accessed (and dirty) bit and the PMD's accessed bit.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void SetAccessed(uint[] ptes, bool[] pmdYoung, int v, uint pte, bool write)
+    {
+        ptes[v] = pte | Pte.Young | (write ? Pte.Dirty : 0);
+        pmdYoung[v >> Units.PteTableShift] = true;
     }
 
     /// <summary>An access served by the node holding <paramref name="frame"/>: its extra latency, counted on the node.</summary>
@@ -1033,7 +1038,7 @@ public sealed partial class Simulation
     {
         var sb = new StringBuilder();
         foreach (var memcg in _m.Memcgs)
-            LruGenDebugfs.Append(sb, memcg, _m.Jiffies, full, _m.Options.Rules, hasMmState: true);
+            LruGenDebugfs.Append(sb, memcg, _m.Jiffies, full, _m.Rules, hasMmState: true);
         return sb.ToString();
     }
 

@@ -126,7 +126,7 @@ public sealed class AddTaskCommand : PSCmdlet
             var loaded = Workload as AccessTrace;
             var backend = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) ? loaded.Backend : Backend;
             var vmaFlags = loaded != null && !MyInvocation.BoundParameters.ContainsKey(nameof(VmaFlags)) ? loaded.VmaFlags : VmaFlags;
-            long[]? statReads = ReadMemoryStatAt ?? (loaded != null && loaded.MemoryStatReads.Length > 0 ? loaded.MemoryStatReads : null);
+            long[]? statReads = ReadMemoryStatAt ?? loaded?.MemoryStatReads;
             WorkloadSpec workload;
             long rss = Rss;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) && !(Workload is WorkloadProfile.Memcached))

@@ -102,9 +102,7 @@ internal sealed partial class MglruPolicy
                 uint flags = _frames.Flags[f];
                 int refs = FolioLruRefs(flags);
                 bool workingset = (flags & PageFlags.Workingset) != 0;
-                int newGen = FolioIncGen(l, f, false);
-                _frames.Unlink(f);
-                _frames.AddTail(ListOf(l, newGen, type), f);
+                MoveToNextGen(l, f, type, reclaiming: false, toTail: true);
                 // Don't count the workingset being lazily promoted; 6.1 counts protection only in sort_folio.
                 if (_rules.AgingFeedback2024 && refs + (workingset ? 1 : 0) != (1 << LruRefsWidth) + 1)
                     l.Protected[type * Lruvec.MaxNrTiers + TierFromRefs(refs, workingset)]++;

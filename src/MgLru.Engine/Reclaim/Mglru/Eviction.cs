@@ -17,10 +17,9 @@ internal sealed partial class MglruPolicy
     public override void ShrinkLruvec(MemCgroup memcg, ScanControl sc)
     {
         var l = memcg.Lruvecs[sc.Node];
-        if (_activateQueued != 0) DrainActivateBatch(); // lru_add_drain
-        SetMmWalk(sc);
+        BeginShrink(sc);
         if (TryToShrinkLruvec(l, sc) && _rules.MemcgLru) RotateMemcg(l, MemcgLruYoung);
-        _holdsWalker = false; // clear_mm_walk
+        EndShrink();
     }
 
     /// <summary>try_to_shrink_lruvec: evict batches until nr_to_scan is met; returns whether aging stopped the lruvec.</summary>
@@ -327,18 +326,14 @@ internal sealed partial class MglruPolicy
             bool lazy = refs + (workingset ? 1 : 0) == (1 << LruRefsWidth) + 1;
             if (tier > tierIdx || lazy)
             {
-                int newGen = FolioIncGen(l, f, false);
-                _frames.Unlink(f);
-                _frames.AddHead(ListOf(l, newGen, type), f);
+                MoveToNextGen(l, f, type, reclaiming: false, toTail: false);
                 if (!lazy) l.Protected[type * Lruvec.MaxNrTiers + tier]++;
                 return true;
             }
         }
         else if (tier > tierIdx || refs == 1 << LruRefsWidth)
         {
-            int newGen = FolioIncGen(l, f, false);
-            _frames.Unlink(f);
-            _frames.AddTail(ListOf(l, newGen, type), f);
+            MoveToNextGen(l, f, type, reclaiming: false, toTail: true);
             l.Protected[type * Lruvec.MaxNrTiers + tier - 1]++; // tier ≥ 1 here: tier_idx ≥ 0, and refs 4 is tier 3
             // 6.1 counts a protection as an activation; 6.5+ counts activations at refault instead.
             if (!_rules.WorkingsetAccountingFix)
@@ -348,9 +343,7 @@ internal sealed partial class MglruPolicy
         // Ineligible: queued on a per-CPU batch (PG_lru cleared): to the next generation until drained.
         if ((flags & PageFlags.Lru) == 0)
         {
-            int newGen = FolioIncGen(l, f, false);
-            _frames.Unlink(f);
-            _frames.AddTail(ListOf(l, newGen, type), f);
+            MoveToNextGen(l, f, type, reclaiming: false, toTail: true);
             return true;
         }
         // Dirty file pages count towards waking the flushers; waiting for writeback, or dirty file: rotate with PG_reclaim.
@@ -361,9 +354,7 @@ internal sealed partial class MglruPolicy
         }
         if ((flags & PageFlags.Writeback) != 0 || (type == Lruvec.File && (flags & PageFlags.Dirty) != 0))
         {
-            int newGen = FolioIncGen(l, f, true);
-            _frames.Unlink(f);
-            _frames.AddHead(ListOf(l, newGen, type), f);
+            MoveToNextGen(l, f, type, reclaiming: true, toTail: false);
             return true;
         }
         return false;

@@ -34,8 +34,18 @@ internal sealed partial class MglruPolicy
         set => _holdsWalker = value;
     }
 
-    /// <summary>set_mm_walk at the start of a lruvec or node shrink: preallocated for kswapd and, from 6.3, proactive reclaim.</summary>
-    private void SetMmWalk(ScanControl sc) => _holdsWalker = _rules.MemcgLru && sc.Reclaimer == Reclaimer.Proactive;
+    /// <summary>
+    /// The start of lru_gen_shrink_lruvec / lru_gen_shrink_node: lru_add_drain (the activate batch), then
+    /// set_mm_walk (preallocated for kswapd and, from 6.3, proactive reclaim).
+    /// </summary>
+    private void BeginShrink(ScanControl sc)
+    {
+        if (_activateQueued != 0) DrainActivateBatch();
+        _holdsWalker = _rules.MemcgLru && sc.Reclaimer == Reclaimer.Proactive;
+    }
+
+    /// <summary>clear_mm_walk at the end of the shrink.</summary>
+    private void EndShrink() => _holdsWalker = false;
 
     /// <summary>
     /// Called for a young PTE at <paramref name="vpage"/> mapping isolated folio <paramref name="frame"/>
@@ -105,13 +115,7 @@ internal sealed partial class MglruPolicy
                 // walk_update_folio: with a walker the generation is updated in place (first young: referenced only).
                 if (walk)
                 {
-                    int updatedFrom = FolioUpdateGen(f, newGen);
-                    if (updatedFrom >= 0 && updatedFrom != newGen)
-                    {
-                        l.NrPages[updatedFrom * 2 + PageFlags.Type(flags)]--;
-                        l.NrPages[newGen * 2 + PageFlags.Type(flags)]++;
-                        promotedNow++;
-                    }
+                    if (UpdateGenInPlace(l, f, newGen)) promotedNow++;
                 }
                 else if (SetRefs(f) && oldGen >= 0 && oldGen != newGen) { FolioActivate(f, l); promotedNow++; }
             }
@@ -130,16 +134,18 @@ internal sealed partial class MglruPolicy
             for (int i = 0; i < nPromote; i++) FolioActivate(promote[i], l);
             return;
         }
-        for (int i = 0; i < nPromote; i++)
-        {
-            int f = promote[i];
-            uint flags = _frames.Flags[f];
-            int oldGen = FolioUpdateGen(f, newGen);
-            if (oldGen < 0 || oldGen == newGen) continue;
-            int type = PageFlags.Type(flags);
-            l.NrPages[oldGen * 2 + type]--;
-            l.NrPages[newGen * 2 + type]++;
-        }
+        for (int i = 0; i < nPromote; i++) UpdateGenInPlace(l, promote[i], newGen);
+    }
+
+    /// <summary>folio_update_gen with the lruvec's sizes following at once; true when the folio changed generation.</summary>
+    private bool UpdateGenInPlace(Lruvec l, int f, int newGen)
+    {
+        int type = PageFlags.Type(_frames.Flags[f]);
+        int oldGen = FolioUpdateGen(f, newGen);
+        if (oldGen < 0 || oldGen == newGen) return false;
+        l.NrPages[oldGen * 2 + type]--;
+        l.NrPages[newGen * 2 + type]++;
+        return true;
     }
 
     /// <summary>PAGEVEC_SIZE of the per-CPU activate batch (6.12: 31).</summary>

@@ -94,10 +94,9 @@ internal sealed partial class MglruPolicy
             return;
         }
         SetInitialPriority(sc);
-        if (_activateQueued != 0) DrainActivateBatch(); // lru_add_drain
-        SetMmWalk(sc);
+        BeginShrink(sc);
         ShrinkMany(sc);
-        _holdsWalker = false; // clear_mm_walk
+        EndShrink();
     }
 
     /// <summary>shrink_many: the old generation's memcgs, bin by bin from a random one, until the target is met.</summary>

@@ -160,24 +160,29 @@ internal sealed partial class MglruPolicy
     }
 
     /// <summary>
-    /// folio_inc_gen: move a folio from min_seq to min_seq+1 (protection, writeback), clearing its refs;
-    /// a folio the aging promoted keeps its generation. Updates sizes; the caller moves the list entry.
+    /// folio_inc_gen and the list move that goes with it (sort_folio's protection, writeback and
+    /// ineligible folios, inc_min_seq): from min_seq to min_seq+1, refs cleared, sizes updated, onto the
+    /// new generation's head or tail. A folio the aging promoted keeps its generation and only moves.
     /// </summary>
-    public int FolioIncGen(Lruvec l, int frame, bool reclaiming)
+    private void MoveToNextGen(Lruvec l, int frame, int type, bool reclaiming, bool toTail)
     {
         uint flags = _frames.Flags[frame];
-        int type = PageFlags.Type(flags);
         int oldGen = Lruvec.GenFromSeq(l.MinSeq[type]);
-        int gen = PageFlags.Gen(flags);
-        if (gen >= 0 && gen != oldGen) return gen; // folio_update_gen() promoted it
-        int newGen = (oldGen + 1) % Lruvec.MaxNrGens;
-        flags &= ~(PageFlags.GenMask | _refsFlags);
-        flags |= (uint)(newGen + 1) << PageFlags.GenShift;
-        if (reclaiming) flags |= PageFlags.Reclaim;
-        _frames.Flags[frame] = flags;
-        l.NrPages[oldGen * 2 + type]--;
-        l.NrPages[newGen * 2 + type]++;
-        return newGen;
+        int newGen = PageFlags.Gen(flags);
+        if (newGen < 0 || newGen == oldGen)
+        {
+            newGen = (oldGen + 1) % Lruvec.MaxNrGens;
+            flags &= ~(PageFlags.GenMask | _refsFlags);
+            flags |= (uint)(newGen + 1) << PageFlags.GenShift;
+            if (reclaiming) flags |= PageFlags.Reclaim;
+            _frames.Flags[frame] = flags;
+            l.NrPages[oldGen * 2 + type]--;
+            l.NrPages[newGen * 2 + type]++;
+        }
+        int list = ListOf(l, newGen, type);
+        _frames.Unlink(frame);
+        if (toTail) _frames.AddTail(list, frame);
+        else _frames.AddHead(list, frame);
     }
 
     /// <summary>
