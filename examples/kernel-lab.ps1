@@ -123,3 +123,38 @@ foreach ($kernel in 'k6.1', 'k6.12') {
         '{0,-16} | {1,-16} {2,10:N0} {3,10:N0} {4,8}' -f '', $key, $simStat[$key], $kernelStat[$key], ('{0:+0.0;-0.0}%' -f (100.0 * ($simStat[$key] - $kernelStat[$key]) / $kernelStat[$key]))
     }
 }
+
+# Phase by phase: a run's full result channel (dumps/full-result-channel-*.out) carries memwl's memory.stat
+# reads (MEMWL_STAT: before the first access, after the populate pass, after each phase). The replay is
+# stepped to the same accesses and its memcg counters printed beside the kernel's at every read.
+$channels = if ([System.IO.Directory]::Exists($dumps)) { @([System.IO.Directory]::GetFiles($dumps, "full-result-channel-*-$Workload-m0x*.out")) } else { @() }
+[Array]::Sort($channels, [StringComparer]::Ordinal)
+foreach ($channel in $channels) {
+    $lines = [System.IO.File]::ReadAllLines($channel)
+    $lab = @($lines | Where-Object { $_.StartsWith('@@LAB ') })[0]
+    if (-not $lab -or $lab -notmatch 'name=(k[0-9.]+)_[^ ]*_m0x([0-9a-fA-F]+)_') { continue }
+    $kernel = $Matches[1]
+    $mode = [Convert]::ToInt32($Matches[2], 16)
+    $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
+    $stats = @($lines | Where-Object { $_.StartsWith('MEMWL_STAT ') } | ForEach-Object {
+        $values = @{}
+        foreach ($pair in $_.Substring(11).Split(' ')) { $kv = $pair.Split('='); if ($kv.Length -eq 2) { $values[$kv[0]] = $kv[1] } }
+        $values
+    })
+    if ($stats.Count -ne $trace.MemoryStatReads.Count) { continue }
+    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace
+    $sim = if ($mode -eq 0) { $cg | Start-ReclaimSimulation -Policy Classic -KernelRules $rules -Swap 1GB -Swappiness 60 }
+           else { $cg | Start-ReclaimSimulation -LruGenEnabled $mode -KernelRules $rules -Swap 1GB -Swappiness 60 }
+    ''
+    '{0} 0x{1:x} ({2}), phase by phase: replay / kernel' -f $kernel.Substring(1), $mode, [System.IO.Path]::GetFileName($channel)
+    '{0,-9} {1,10} {2,21} {3,21} {4,21} {5,21}' -f 'Read', 'Accesses', 'pgmajfault', 'pgscan', 'pgsteal', "refault_$refaultType"
+    $done = 0
+    for ($i = 0; $i -lt $stats.Count; $i++) {
+        $target = $trace.MemoryStatReads[$i]
+        if ($target -gt $done) { $null = $sim | Step-ReclaimSimulation -Accesses ($target - $done); $done = $target }
+        $simStat = @{}
+        foreach ($entry in ($sim | Get-MemCgroupStat lab -AsObject)) { $simStat[$entry.Key] = [double]$entry.Value }
+        $cells = foreach ($key in 'pgmajfault', 'pgscan', 'pgsteal', "workingset_refault_$refaultType") { '{0,10:N0} /{1,9:N0}' -f $simStat[$key], [double]$stats[$i][$key] }
+        '{0,-9} {1,10:N0} {2} {3} {4} {5}' -f $stats[$i]['tag'], $target, $cells[0], $cells[1], $cells[2], $cells[3]
+    }
+}

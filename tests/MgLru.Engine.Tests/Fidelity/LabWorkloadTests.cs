@@ -98,26 +98,31 @@ public sealed class LabWorkloadTests
         return minor <= 1 ? KernelRules.V6_1 : minor < 14 ? KernelRules.V6_12 : KernelRules.V6_14;
     }
 
-    /// <summary>The lab run replayed: its memcg limit and program overhead, 1 GiB zram, swappiness 60, one CPU.</summary>
+    /// <summary>The lab run set up for replay: its memcg limit and program overhead, 1 GiB zram, swappiness 60, one CPU.</summary>
+    private static Engine.Simulation.Simulation CreateReplay(string workload, string kernel, int mode, long limitBytes)
+    {
+        var (trace, run, _) = Load(workload);
+        var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages, backend: run.Backend), trace.FootprintPages * Scenarios.Page, 0,
+            vmaFlags: run.Advice, memoryStatReads: run.StatReads);
+        var cg = new MemCgroupSpec("lab", limitBytes, tasks: new[] { task }, overheadBytes: run.OverheadPages * Scenarios.Page);
+        var options = new RunOptions
+        {
+            Policy = mode == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru,
+            LruGenEnabled = mode,
+            Rules = RulesOf(kernel),
+            SwapBytes = 1L << 30,
+            Swappiness = 60,
+        };
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
+    }
+
     private static ReclaimResult Replay(string workload, string kernel, int mode)
     {
         lock (Replays)
         {
             if (Replays.TryGetValue((workload, kernel, mode), out var done)) return done;
-            var (trace, run, rows) = Load(workload);
-            var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages, backend: run.Backend), trace.FootprintPages * Scenarios.Page, 0,
-                vmaFlags: run.Advice, memoryStatReads: run.StatReads);
-            long limit = rows.First(r => r.Kernel == kernel && r.Mode == mode).LimitBytes;
-            var cg = new MemCgroupSpec("lab", limit, tasks: new[] { task }, overheadBytes: run.OverheadPages * Scenarios.Page);
-            var options = new RunOptions
-            {
-                Policy = mode == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru,
-                LruGenEnabled = mode,
-                Rules = RulesOf(kernel),
-                SwapBytes = 1L << 30,
-                Swappiness = 60,
-            };
-            var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
+            var (trace, _, rows) = Load(workload);
+            var sim = CreateReplay(workload, kernel, mode, rows.First(r => r.Kernel == kernel && r.Mode == mode).LimitBytes);
             sim.Run();
             var result = sim.Results().Single();
             Assert.Equal(trace.Requests, result.Accesses);
@@ -178,5 +183,80 @@ public sealed class LabWorkloadTests
                 Assert.True(Math.Sign(ka - kb) == Math.Sign(sa - sb),
                     $"{workload} {kernel}: kernel pgscan 0x{a:x} {ka:N0} vs 0x{b:x} {kb:N0}, replay {sa:N0} vs {sb:N0}");
             }
+    }
+
+    /// <summary>
+    /// The lab's full result channels (dumps/full-result-channel-*.out, one run each) whose workload has a trace:
+    /// file, workload, kernel, mode.
+    /// </summary>
+    public static IEnumerable<object[]> Channels()
+    {
+        string dumps = Path.Combine(Lab, "dumps");
+        if (!Directory.Exists(dumps)) yield break;
+        var workloads = new HashSet<string>(Workloads(), StringComparer.Ordinal);
+        foreach (string file in Directory.GetFiles(dumps, "full-result-channel-*.out").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            // @@LAB name=k6.12_anon-zipf_m0x7_l128M_r1 ...: kernel, workload, mode, limit, run.
+            string? lab = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("@@LAB ", StringComparison.Ordinal));
+            string? name = lab?.Split(' ').FirstOrDefault(f => f.StartsWith("name=", StringComparison.Ordinal))?.Substring(5);
+            var parts = name?.Split('_');
+            if (parts == null || parts.Length < 3 || !workloads.Contains(parts[1]) || !parts[2].StartsWith("m0x", StringComparison.Ordinal)) continue;
+            yield return new object[] { Path.GetFileName(file), parts[1], parts[0], Convert.ToInt32(parts[2].Substring(1), 16) };
+        }
+    }
+
+    private static long Sum(Engine.Simulation.Simulation sim, params VmEvent[] events) => events.Sum(e => sim.Counter("lab", e));
+
+    [Theory]
+    [MemberData(nameof(Channels))]
+    public void Replay_follows_the_kernels_counters_phase_by_phase(string file, string workload, string kernel, int mode)
+    {
+        // memwl read memory.stat before its first access, after the populate pass and after each phase
+        // (MEMWL_STAT lines); the replay is stepped to the same accesses and its memcg counters compared with the
+        // targets' tolerances at every point, so a replay that ends right by a different path fails.
+        var lines = File.ReadAllLines(Path.Combine(Lab, "dumps", file));
+        var stats = lines.Where(l => l.StartsWith("MEMWL_STAT ", StringComparison.Ordinal)).Select(l =>
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var pair in l.Substring(11).Split(' '))
+            {
+                int eq = pair.IndexOf('=');
+                if (eq > 0 && double.TryParse(pair.Substring(eq + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                    values[pair.Substring(0, eq)] = v;
+            }
+            return (Tag: l.Split(' ')[1].Replace("tag=", ""), Values: values);
+        }).ToList();
+        var run = Load(workload).Run;
+        Assert.Equal(run.StatReads.Count, stats.Count);
+        string limit = lines.First(l => l.StartsWith("@@LAB ", StringComparison.Ordinal)).Split(' ')
+            .First(f => f.StartsWith("limit=", StringComparison.Ordinal)).Substring(6);
+        var sim = CreateReplay(workload, kernel, mode, ParseSize(limit));
+        bool refaultsAreMisses = RulesOf(kernel) != KernelRules.V6_1; // 6.1 counts only recent refaults (README)
+        long done = 0;
+        for (int i = 0; i < stats.Count; i++)
+        {
+            done += sim.Step(run.StatReads[i] - done);
+            Assert.Equal(run.StatReads[i], done);
+            var (tag, kernelValues) = stats[i];
+            string at = $"{file} {tag}";
+            double K(string key) => kernelValues.TryGetValue(key, out double v) ? v : double.NaN;
+            Within(at + " pgmajfault", sim.Counter("lab", VmEvent.PgMajFault), K("pgmajfault"), 0.02);
+            Within(at + " pgsteal", Sum(sim, VmEvent.PgStealDirect, VmEvent.PgStealKswapd, VmEvent.PgStealProactive), K("pgsteal"), 0.03);
+            if (!OpenPgscan.Contains((workload, kernel, mode)))
+                Within(at + " pgscan", Sum(sim, VmEvent.PgScanDirect, VmEvent.PgScanKswapd, VmEvent.PgScanProactive), K("pgscan"), 0.15);
+            if (refaultsAreMisses)
+            {
+                Within(at + " workingset_refault_anon", sim.Counter("lab", VmEvent.WorkingsetRefaultAnon), K("workingset_refault_anon"), 0.02);
+                Within(at + " workingset_refault_file", sim.Counter("lab", VmEvent.WorkingsetRefaultFile), K("workingset_refault_file"), 0.02);
+            }
+        }
+        // Stepped in parts, the replay is the one Run gives.
+        Assert.True(sim.Finished);
+        var wholeRun = CreateReplay(workload, kernel, mode, ParseSize(limit));
+        wholeRun.Run();
+        var whole = wholeRun.Results().Single();
+        var stepped = sim.Results().Single();
+        Assert.Equal(whole.PgScan, stepped.PgScan);
+        Assert.Equal(whole.PgMajFault, stepped.PgMajFault);
     }
 }
