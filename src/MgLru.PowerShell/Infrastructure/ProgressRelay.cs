@@ -35,10 +35,12 @@ internal sealed class ProgressRelay : IProgress<SimulationProgress>
         if (ms - _lastMs < 250) return;
         _lastMs = ms;
         _reported = true;
-        _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity,
+        // No total yet: the simulation is still being built (frame table, page tables, generators).
+        bool building = value.AccessesTotal == 0;
+        _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, building ? "setting up the simulation" :
             $"{value.AccessesDone:N0} of {value.AccessesTotal:N0} accesses, {value.SimulatedMs:N0} ms simulated, {value.Refaults:N0} refaults")
         {
-            PercentComplete = Math.Max(0, Math.Min(100, value.Percent)),
+            PercentComplete = building ? 0 : Math.Max(0, Math.Min(100, value.Percent)),
             ParentActivityId = _parentId,
         });
     }
