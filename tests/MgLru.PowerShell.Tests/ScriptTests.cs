@@ -71,6 +71,27 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public void The_host_stops_a_running_script_on_ctrl_c()
+    {
+        // Program.cs turns Ctrl+C into this token; a run of 500 M accesses would take minutes, so only a stop
+        // ends it here: the pipeline stops (the cmdlet's StopProcessing cancels the engine) and the exit code is
+        // a shell's for SIGINT. Nothing after the stopped command runs.
+        string path = Path.Combine(Path.GetTempPath(), $"mglru-stop-{System.Guid.NewGuid():N}.ps1");
+        File.WriteAllText(path, "New-MemCgroup -Name a -Limit 8MB | Add-Task -Name t -Rss 64MB -Accesses 500000000 | Invoke-Reclaim -Swap 1GB\n'after'\n");
+        try
+        {
+            using var stop = new System.Threading.CancellationTokenSource(System.TimeSpan.FromSeconds(2));
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = MgLru.Host.ScriptRunner.Run(Ps.ManifestPath, path, System.Array.Empty<string>(), stdout, stderr, showProgress: false, stop: stop.Token);
+            Assert.Equal(MgLru.Host.ScriptRunner.StoppedExitCode, code);
+            Assert.Contains("stopped", stderr.ToString());
+            Assert.DoesNotContain("after", stdout.ToString());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Build_script_parses()
     {
         Parser.ParseFile(Path.Combine(Ps.RepoRoot, "build.ps1"), out _, out ParseError[] errors);

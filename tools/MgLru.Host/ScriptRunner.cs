@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Threading;
 
 namespace MgLru.Host;
 
@@ -15,8 +16,16 @@ namespace MgLru.Host;
 /// </summary>
 public static class ScriptRunner
 {
-    /// <summary>Exit codes: the script's 'exit N', else 1 after a terminating error or any error record, else 0.</summary>
-    public static int Run(string manifestPath, string scriptPath, string[] args, TextWriter output, TextWriter error, bool progressOnTerminal = false, int width = 120, bool plainText = true, bool showProgress = true)
+    /// <summary>Exit code of a script stopped by <c>stop</c> (Ctrl+C), as a shell reports SIGINT.</summary>
+    public const int StoppedExitCode = 130;
+
+    /// <summary>
+    /// Exit codes: the script's 'exit N', else 1 after a terminating error or any error record, else 0;
+    /// <see cref="StoppedExitCode"/> when <paramref name="stop"/> stopped the pipeline (cmdlets get
+    /// StopProcessing, as under pwsh's Ctrl+C, so a file being written is not left half-written).
+    /// </summary>
+    public static int Run(string manifestPath, string scriptPath, string[] args, TextWriter output, TextWriter error, bool progressOnTerminal = false, int width = 120, bool plainText = true, bool showProgress = true,
+        CancellationToken stop = default)
     {
         if (!File.Exists(scriptPath))
         {
@@ -37,14 +46,25 @@ public static class ScriptRunner
         ps.AddScript(Invocation(Path.GetFullPath(scriptPath), args)).AddCommand("Out-Default");
         ps.Streams.Error.DataAdded += (_, e) => error.WriteLine(Describe(ps.Streams.Error[e.Index]));
         ps.Streams.Warning.DataAdded += (_, e) => error.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
+        using var stopping = stop.Register(() => ps.BeginStop(null, null));
         try
         {
             ps.Invoke();
+        }
+        catch (PipelineStoppedException) when (stop.IsCancellationRequested)
+        {
+            error.WriteLine("MgLru.Host: stopped.");
+            return StoppedExitCode;
         }
         catch (RuntimeException e)
         {
             error.WriteLine(Describe(e.ErrorRecord));
             return host.ExitCode is int c && c != 0 ? c : 1;
+        }
+        if (stop.IsCancellationRequested && ps.InvocationStateInfo.State == PSInvocationState.Stopped)
+        {
+            error.WriteLine("MgLru.Host: stopped.");
+            return StoppedExitCode;
         }
         if (host.ExitCode is int code) return code;
         if (runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int last && last != 0) return last;

@@ -93,7 +93,7 @@ public sealed partial class Simulation
         }
     }
 
-    private Simulation(ScenarioSpec scenario)
+    private Simulation(ScenarioSpec scenario, CancellationToken cancellationToken)
     {
         _scenario = scenario;
         var options = scenario.Options;
@@ -190,7 +190,7 @@ public sealed partial class Simulation
                     // A thread: the same mm, its own stream of accesses over the same pages.
                     var leader = _tasks.Find(x => x.Memcg == memcg && x.Name == t.ShareMmWith)!;
                     ulong threadSeed = rng.NextUInt64();
-                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, threadSeed, t.SharedRanking ? leader.Generator : null);
+                    var threadGen = new AccessGenerator(t.Workload, leader.Mm.Pages, t.Accesses, threadSeed, t.SharedRanking ? leader.Generator : null, cancellationToken);
                     _tasks.Add(new TaskRuntime(t.Name, leader.Mm, threadGen, memcg, null, (long)Math.Round(t.MoveAt * threadGen.Total), t.RunFraction)
                         { WriteRandom = new Xoshiro256StarStar(threadSeed ^ WriteSeedSalt) });
                     _totalAccesses += threadGen.Total;
@@ -222,7 +222,7 @@ public sealed partial class Simulation
                 _m.Mms.Add(mm);
                 memcg.MmList.Add(mm); // lru_gen_add_mm
                 ulong seed = rng.NextUInt64();
-                var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, seed);
+                var generator = new AccessGenerator(t.Workload, t.Pages, t.Accesses, seed, cancellationToken: cancellationToken);
                 bool lazyFree = false;
                 foreach (var vma in mm.Vmas) lazyFree |= (vma.Flags & VmaFlags.LazyFree) != 0;
                 _tasks.Add(new TaskRuntime(t.Name, mm, generator, memcg, null, (long)Math.Round(t.MoveAt * generator.Total), t.RunFraction)
@@ -364,11 +364,14 @@ public sealed partial class Simulation
             }
     }
 
-    /// <summary>Builds the simulated machine for a scenario (validates it first).</summary>
-    public static Simulation Create(ScenarioSpec scenario)
+    /// <summary>
+    /// Builds the simulated machine for a scenario (validates it first). A task of millions of pages takes
+    /// seconds to set up (its popularity ranking is a shuffle): <paramref name="cancellationToken"/> stops it.
+    /// </summary>
+    public static Simulation Create(ScenarioSpec scenario, CancellationToken cancellationToken = default)
     {
         if (scenario == null) throw new ArgumentNullException(nameof(scenario));
-        var sim = new Simulation(scenario);
+        var sim = new Simulation(scenario, cancellationToken);
         sim.ScheduleMoves();
         return sim;
     }

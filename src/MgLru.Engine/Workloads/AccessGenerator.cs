@@ -40,7 +40,8 @@ internal sealed class AccessGenerator
     /// <summary>Marks a store in a block entry; the low bits are the page index.</summary>
     public const uint WriteBit = 1u << 31;
 
-    public AccessGenerator(WorkloadSpec spec, int pages, long accesses, ulong seed, AccessGenerator? rankingOf = null)
+    public AccessGenerator(WorkloadSpec spec, int pages, long accesses, ulong seed, AccessGenerator? rankingOf = null,
+        System.Threading.CancellationToken cancellationToken = default)
     {
         _spec = spec;
         _pages = pages;
@@ -67,6 +68,8 @@ internal sealed class AccessGenerator
             for (int i = 0; i < pages; i++) _rankToPage[i] = i;
             for (int i = pages - 1; i > 0; i--)
             {
+                // Millions of pages take seconds (a cache miss a swap): let Ctrl+C through.
+                if ((i & 0xFFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 int j = (int)_rng.NextUInt32((uint)(i + 1));
                 (_rankToPage[i], _rankToPage[j]) = (_rankToPage[j], _rankToPage[i]);
             }

@@ -111,7 +111,7 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
         {
             try
             {
-                var simulation = EngineSimulation.Create(_scenario);
+                var simulation = EngineSimulation.Create(_scenario, cancel);
                 simulation.Run(this, cancel);
                 Results = simulation.Results();
             }

@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
 using MgLru.PowerShell.Infrastructure;
 using MgLru.PowerShell.Model;
 using EngineSimulation = MgLru.Engine.Simulation.Simulation;
@@ -13,10 +15,24 @@ namespace MgLru.PowerShell.Commands;
 [OutputType(typeof(ReclaimSimulation))]
 public sealed class StartReclaimSimulationCommand : ScenarioCommandBase
 {
+    private readonly CancellationTokenSource _cancel = new();
+
     protected override void EndProcessing()
     {
         var scenario = BuildScenario();
         CheckMemory(new[] { scenario }, 1);
-        WriteObject(new ReclaimSimulation(EngineSimulation.Create(scenario)));
+        EngineSimulation simulation;
+        try
+        {
+            // Setting up millions of pages takes seconds; Ctrl+C stops it.
+            simulation = EngineSimulation.Create(scenario, _cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        WriteObject(new ReclaimSimulation(simulation));
     }
+
+    protected override void StopProcessing() => _cancel.Cancel();
 }

@@ -21,4 +21,18 @@ public sealed class SmokeTests
         _out.WriteLine(sim.LruGenText(full: true));
         Assert.True(r.PgMajFault > 0);
     }
+
+    [Fact]
+    public void Setting_up_a_large_task_stops_when_cancelled()
+    {
+        // A task of 2 Mi pages shuffles its Zipf ranking for a while before the first access; a cancelled
+        // token stops the setup (Ctrl+C in Invoke-Reclaim and Start-ReclaimSimulation), the same scenario
+        // without one builds.
+        var task = new TaskSpec("kv", new WorkloadSpec(WorkloadKind.Zipf), 8L << 30, 10);
+        var scenario = new ScenarioSpec(new[] { new MemCgroupSpec("web", 64L << 20, tasks: new[] { task }) }, new RunOptions());
+        using var cancelled = new System.Threading.CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<System.OperationCanceledException>(() => Engine.Simulation.Simulation.Create(scenario, cancelled.Token));
+        Assert.Equal(10 + (8L << 30) / Scenarios.Page, Engine.Simulation.Simulation.Create(scenario).AccessesTotal);
+    }
 }
