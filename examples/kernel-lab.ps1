@@ -26,7 +26,6 @@ $pattern = $trace.Run.Pattern
 # What else the memcg pays for: the program, its permutation and Zipf CDF, the data's page tables (lab README).
 $overheadPages = $trace.Run.OverheadPages
 $refaultType = if ($backend -eq 'Anon') { 'anon' } else { 'file' }
-$limit = 128MB
 
 '{0}: {1}, {2} {3}, {4:N0} accesses, {5} memory.stat reads, overhead {6:N0} pages' -f $Workload, $backend, $pattern, $vmaFlags, $trace.Requests, $trace.MemoryStatReads.Count, $overheadPages
 ''
@@ -43,6 +42,16 @@ foreach ($line in $lines[1..($lines.Length - 1)]) {
     if (-not $labRuns.ContainsKey($key)) { $labRuns[$key] = [System.Collections.Generic.List[hashtable]]::new() }
     $labRuns[$key].Add($row)
 }
+# The memcg's memory.max of the runs (the csv's limit column, e.g. 128M); the lab used one limit per workload.
+function ConvertFrom-LabSize([string] $Text) {
+    $units = @{ 'K' = 1KB; 'M' = 1MB; 'G' = 1GB }
+    $last = $Text.Substring($Text.Length - 1).ToUpperInvariant()
+    if ($units.ContainsKey($last)) { [long]$Text.Substring(0, $Text.Length - 1) * $units[$last] } else { [long]$Text }
+}
+$firstRun = @($labRuns.Values)[0][0]
+$limit = if ($firstRun.ContainsKey('limit')) { ConvertFrom-LabSize $firstRun['limit'] } else { 128MB }
+"memcg limit {0:N0} MiB (the runs' memory.max), 1 GiB zram, swappiness 60, one CPU" -f ($limit / 1MB)
+''
 function Get-LabMean([string] $Key, [string] $Column) {
     $sum = 0.0
     foreach ($run in $labRuns[$Key]) { $sum += [double]$run[$Column] }
