@@ -22,6 +22,7 @@ internal sealed class KernelRuleSet
         ReadaheadStopsAtChargeFailure = v612;
         ReclaimReadsFlushedMemcgStats = v612;
         FolioActivateIsBatchedOffLru = v612 && rules < KernelRules.V6_14;
+        ForceScanIgnoresNonleafYoung = v612;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -87,6 +88,14 @@ internal sealed class KernelRuleSet
     /// (a queued folio is skipped by isolate_folio instead), which is not modelled.
     /// </summary>
     public bool FolioActivateIsBatchedOffLru { get; }
+
+    /// <summary>
+    /// v6.10 "mm: multi-gen LRU: ignore non-leaf pmd_young for force_scan=true": a forced walk (the first
+    /// walk of an mm added since the last iteration, or the debugfs '+' command's force_scan) neither tests
+    /// nor clears the non-leaf PMD accessed bit. 6.1 tests it on every walk, so a forced walk still skips
+    /// the PTE tables under a PMD that is not young.
+    /// </summary>
+    public bool ForceScanIgnoresNonleafYoung { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

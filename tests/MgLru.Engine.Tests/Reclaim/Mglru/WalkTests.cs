@@ -130,6 +130,51 @@ public sealed class WalkTests
         Assert.Equal(512, sim.Counter("t", VmEvent.WalkPtes) - ptesBefore);
     }
 
+    [Theory]
+    [InlineData(KernelRules.V6_1, true)]
+    [InlineData(KernelRules.V6_12, false)]
+    public void A_forced_walk_ignores_non_leaf_young_from_610_on(KernelRules rules, bool skipsOldPmd)
+    {
+        // v6.10 "ignore non-leaf pmd_young for force_scan=true". A young PTE under an old PMD: table 1 holds
+        // only page 600 among the pages touched after populate, so the second walk finds it sparse and leaves
+        // it out of the next Bloom filter; the third walk clears its (young) PMD and then skips it on the
+        // filter, so page 600 stays young under an old PMD. A forced fourth walk skips table 1 on 6.1 and
+        // walks it from 6.10 on. (try_to_inc_max_seq directly: the debugfs command refuses an unforced
+        // aging at MAX_NR_GENS before 6.14.)
+        var touched = Enumerable.Range(0, 100).Select(i => (uint)i);
+        var trace = Populate.Append(600u).Concat(touched).Append(600u).Concat(touched).Concat(touched).ToArray();
+        // Short time slices: each step runs the task anew, so its mm counts as used since the last walk.
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 1024 * Scenarios.Page, 0);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { task }) }, new RunOptions
+        {
+            Rules = rules,
+            LruGenEnabled = 7,
+            SwapBytes = 1 << 24,
+            CheckInvariants = true,
+            TimeSliceAccesses = 1,
+        }));
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
+        var policy = sim.Policy;
+        var pt = sim.Machine.PageTables;
+        sim.Step(1024);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // forced anyway: the mm is new
+        sim.Step(101);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // table 1 sparse: not carried over
+        sim.Step(101);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // table 1: PMD cleared, then Bloom-skipped
+        Assert.NotEqual(0u, pt.Ptes[600] & Pte.Young);
+        Assert.False(pt.PmdYoung[1]);
+        sim.Step(100);
+        long ptesBefore = sim.Counter("t", VmEvent.WalkPtes);
+        long skippedBefore = sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: true));
+        Assert.Equal(skippedBefore + (skipsOldPmd ? 1 : 0), sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf));
+        Assert.Equal(skipsOldPmd ? 512 : 1024, sim.Counter("t", VmEvent.WalkPtes) - ptesBefore);
+        Assert.Equal(skipsOldPmd, (pt.Ptes[600] & Pte.Young) != 0);
+        // 6.1's forced walk cleared table 0's young PMD; a forced walk from 6.10 on leaves it alone.
+        Assert.Equal(!skipsOldPmd, pt.PmdYoung[0]);
+    }
+
     [Fact]
     public void Page_tables_are_sparse_so_walks_skip_PMD_entries_without_a_PTE_table()
     {
