@@ -90,7 +90,7 @@ internal sealed class KernelRuleSet
     public bool FolioActivateIsBatchedOffLru { get; }
 
     /// <summary>
-    /// v6.10 "mm: multi-gen LRU: ignore non-leaf pmd_young for force_scan=true": a forced walk (the first
+    /// v6.11 "mm: multi-gen LRU: ignore non-leaf pmd_young for force_scan=true" (June 2024): a forced walk (the first
     /// walk of an mm added since the last iteration, or the debugfs '+' command's force_scan) neither tests
     /// nor clears the non-leaf PMD accessed bit. 6.1 tests it on every walk, so a forced walk still skips
     /// the PTE tables under a PMD that is not young.

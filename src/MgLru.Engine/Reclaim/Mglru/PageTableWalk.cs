@@ -172,7 +172,7 @@ internal sealed partial class MglruPolicy
         bool forceScan = walker.ForceScan;
         var pt = _m.PageTables;
         var ptes = pt.Ptes;
-        // The non-leaf young gate: off under force_scan from v6.10, on for every walk in 6.1.
+        // The non-leaf young gate: off under force_scan from v6.11, on for every walk in 6.1.
         bool nonleafYoung = (_m.Options.LruGenEnabled & RunOptions.LruGenNonleafYoung) != 0 && !(forceScan && _rules.ForceScanIgnoresNonleafYoung);
         var filter = l.Filters[(int)(seq & 1)];
         var nextFilter = l.Filters[(int)((seq + 1) & 1)];

@@ -133,13 +133,13 @@ public sealed class WalkTests
     [Theory]
     [InlineData(KernelRules.V6_1, true)]
     [InlineData(KernelRules.V6_12, false)]
-    public void A_forced_walk_ignores_non_leaf_young_from_610_on(KernelRules rules, bool skipsOldPmd)
+    public void A_forced_walk_ignores_non_leaf_young_from_611_on(KernelRules rules, bool skipsOldPmd)
     {
-        // v6.10 "ignore non-leaf pmd_young for force_scan=true". A young PTE under an old PMD: table 1 holds
+        // v6.11 "ignore non-leaf pmd_young for force_scan=true". A young PTE under an old PMD: table 1 holds
         // only page 600 among the pages touched after populate, so the second walk finds it sparse and leaves
         // it out of the next Bloom filter; the third walk clears its (young) PMD and then skips it on the
         // filter, so page 600 stays young under an old PMD. A forced fourth walk skips table 1 on 6.1 and
-        // walks it from 6.10 on. (try_to_inc_max_seq directly: the debugfs command refuses an unforced
+        // walks it from 6.11 on. (try_to_inc_max_seq directly: the debugfs command refuses an unforced
         // aging at MAX_NR_GENS before 6.14.)
         var touched = Enumerable.Range(0, 100).Select(i => (uint)i);
         var trace = Populate.Append(600u).Concat(touched).Append(600u).Concat(touched).Concat(touched).ToArray();
@@ -171,7 +171,7 @@ public sealed class WalkTests
         Assert.Equal(skippedBefore + (skipsOldPmd ? 1 : 0), sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf));
         Assert.Equal(skipsOldPmd ? 512 : 1024, sim.Counter("t", VmEvent.WalkPtes) - ptesBefore);
         Assert.Equal(skipsOldPmd, (pt.Ptes[600] & Pte.Young) != 0);
-        // 6.1's forced walk cleared table 0's young PMD; a forced walk from 6.10 on leaves it alone.
+        // 6.1's forced walk cleared table 0's young PMD; a forced walk from 6.11 on leaves it alone.
         Assert.Equal(!skipsOldPmd, pt.PmdYoung[0]);
     }
 
