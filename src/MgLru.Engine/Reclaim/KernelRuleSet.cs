@@ -23,6 +23,7 @@ internal sealed class KernelRuleSet
         ReclaimReadsFlushedMemcgStats = v612;
         FolioActivateIsBatchedOffLru = v612 && rules < KernelRules.V6_14;
         ForceScanIgnoresNonleafYoung = v612;
+        ZramSwapIsBlockIo = v612;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -96,6 +97,14 @@ internal sealed class KernelRuleSet
     /// the PTE tables under a PMD that is not young.
     /// </summary>
     public bool ForceScanIgnoresNonleafYoung { get; }
+
+    /// <summary>
+    /// v6.3 "remove ->rw_page" (Christoph Hellwig): zram's swap reads and writes are bios, counted in
+    /// /proc/vmstat pgpgin/pgpgout (KiB) like any block device's. 6.1 reads and writes a zram slot through
+    /// bdev_read_page/bdev_write_page (zram's rw_page), which bypasses submit_bio and its accounting; swap
+    /// on a disk is counted in every version.
+    /// </summary>
+    public bool ZramSwapIsBlockIo { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

@@ -432,6 +432,7 @@ internal abstract class LruPolicy
                 }
                 memcg.Count(VmEvent.PswpOut);
                 _m.Nodes[_frames.NodeOf(f)].Count(VmEvent.PswpOut);
+                if (swap!.Kind != SwapDeviceKind.Zram || _m.Rules.ZramSwapIsBlockIo) memcg.Count(VmEvent.PgPgOut, Units.PageSize / 1024);
                 _m.SpendReclaim(swap!.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramWriteNs : _m.Costs.SsdWriteNs, CostCategory.SwapOut);
                 swap.SetShadow(swapSlot, Eviction(f));
                 memcg.SwapUsage++;

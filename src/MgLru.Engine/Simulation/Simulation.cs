@@ -894,6 +894,7 @@ public sealed partial class Simulation
             task.Mm.SwapEntries--;
             memcg.Count(VmEvent.PgMajFault);
             memcg.Count(VmEvent.PswpIn);
+            if (swap.Kind != SwapDeviceKind.Zram || _m.Rules.ZramSwapIsBlockIo) memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
             _m.Spend(_m.Costs.MajorFaultNs + (swap.Kind == SwapDeviceKind.Zram ? _m.Costs.ZramReadNs : _m.Costs.SsdReadNs));
             flags = _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), flags, inFault: vma.HasRecency);
         }

@@ -36,9 +36,9 @@ public sealed class ReclaimResult
     public long PgScanFile { get; init; }
     public long PgStealAnon { get; init; }
     public long PgStealFile { get; init; }
-    /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
+    /// <summary>pgpgin: KiB read from block devices, page-cache reads and swap-ins (6.1 does not count zram swap-ins).</summary>
     public long PgPgIn { get; init; }
-    /// <summary>pgpgout: KiB of page cache written back.</summary>
+    /// <summary>pgpgout: KiB written to block devices, page-cache writeback and swap-outs (6.1 does not count zram swap-outs).</summary>
     public long PgPgOut { get; init; }
     /// <summary>pgrotated: written-back folios reclaim asked for, rotated to be reclaimed next.</summary>
     public long PgRotated { get; init; }

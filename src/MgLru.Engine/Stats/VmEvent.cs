@@ -37,9 +37,9 @@ public enum VmEvent
     LruGenEviction,
     /// <summary>Simulated accesses (loads and stores) issued by the memcg's tasks.</summary>
     Accesses,
-    /// <summary>pgpgin: KiB read from storage into the page cache.</summary>
+    /// <summary>pgpgin: KiB read from block devices: page-cache reads and swap-ins (not 6.1's zram, see KernelRuleSet.ZramSwapIsBlockIo).</summary>
     PgPgIn,
-    /// <summary>pgpgout: KiB of page cache written back to storage.</summary>
+    /// <summary>pgpgout: KiB written to block devices: page-cache writeback and swap-outs (not 6.1's zram).</summary>
     PgPgOut,
     // Page-table-walk statistics of the simulator (not kernel counters; lru_gen_full shows TYFA).
     WalkMms,

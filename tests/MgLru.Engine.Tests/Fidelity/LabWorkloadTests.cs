@@ -250,6 +250,22 @@ public sealed class LabWorkloadTests
                 Within(at + " workingset_refault_file", sim.Counter("lab", VmEvent.WorkingsetRefaultFile), K("workingset_refault_file"), 0.02);
             }
         }
+        // The run's /proc/vmstat delta: block I/O in KiB (swap included on 6.12, as reads and writes go through
+        // submit_bio) against the replay's, with the misses' and the steals' tolerances.
+        var vmstat = new Dictionary<string, double>(StringComparer.Ordinal);
+        bool inVmstat = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("@@", StringComparison.Ordinal)) { inVmstat = line == "@@BEGIN vmstat_delta"; continue; }
+            var kv = line.Split(' ');
+            if (inVmstat && kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) vmstat[kv[0]] = value;
+        }
+        double V(string key) => vmstat.TryGetValue(key, out double v) ? v : double.NaN;
+        Within(file + " vmstat pgpgin", sim.Counter("lab", VmEvent.PgPgIn), V("pgpgin"), 0.02);
+        Within(file + " vmstat pgpgout", sim.Counter("lab", VmEvent.PgPgOut), V("pgpgout"), 0.03);
+        Within(file + " vmstat pswpin", sim.Counter("lab", VmEvent.PswpIn), V("pswpin"), 0.02);
+        Within(file + " vmstat pswpout", sim.Counter("lab", VmEvent.PswpOut), V("pswpout"), 0.03);
+
         // Stepped in parts, the replay is the one Run gives.
         Assert.True(sim.Finished);
         var wholeRun = CreateReplay(workload, kernel, mode, ParseSize(limit));
