@@ -10,11 +10,12 @@ internal sealed class LruGenCommandRunner
 {
     private readonly Machine _m;
     private readonly MglruPolicy _policy;
-    private readonly ScanControl _sc = new();
+    private readonly ScanControl _sc;
 
     public LruGenCommandRunner(Machine machine, MglruPolicy policy)
     {
         _m = machine;
+        _sc = new ScanControl(machine.Rules.ProactiveReclaimCounters);
         _policy = policy;
     }
 

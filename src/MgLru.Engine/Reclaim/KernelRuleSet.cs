@@ -24,6 +24,7 @@ internal sealed class KernelRuleSet
         FolioActivateIsBatchedOffLru = v612 && rules < KernelRules.V6_14;
         ForceScanIgnoresNonleafYoung = v612;
         ZramSwapIsBlockIo = v612;
+        ProactiveReclaimCounters = rules >= KernelRules.V6_14;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -105,6 +106,13 @@ internal sealed class KernelRuleSet
     /// on a disk is counted in every version.
     /// </summary>
     public bool ZramSwapIsBlockIo { get; }
+
+    /// <summary>
+    /// pgscan_proactive / pgsteal_proactive / pgdemote_proactive (2025, in the kernels V6_14 stands for):
+    /// memory.reclaim has its own reclaimer_offset. Before (6.1, 6.12) proactive reclaim counts as direct
+    /// (pgscan_direct, pgsteal_direct, pgdemote_direct) and memory.stat has no proactive keys.
+    /// </summary>
+    public bool ProactiveReclaimCounters { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

@@ -469,12 +469,7 @@ internal abstract class LruPolicy
     private long DemoteFolioList(int list, ScanControl sc)
     {
         long demoted = 0;
-        var demoteEvent = sc.Reclaimer switch
-        {
-            Reclaimer.Kswapd => VmEvent.PgDemoteKswapd,
-            Reclaimer.Proactive => VmEvent.PgDemoteProactive,
-            _ => VmEvent.PgDemoteDirect,
-        };
+        var demoteEvent = sc.DemoteEvent;
         var node = _m.Nodes[sc.Node];
         var targets = node.DemotionTargets;
         for (int f = _frames.Tail(list); f != list;)

@@ -18,11 +18,12 @@ internal sealed class MemcgReclaim
 
     private readonly Machine _m;
     private readonly LruPolicy _policy;
-    private readonly ScanControl _sc = new();
+    private readonly ScanControl _sc;
 
     public MemcgReclaim(Machine machine, LruPolicy policy)
     {
         _m = machine;
+        _sc = new ScanControl(machine.Rules.ProactiveReclaimCounters);
         _policy = policy;
     }
 

@@ -15,11 +15,12 @@ internal sealed class NodeReclaim
     private readonly Machine _m;
     private readonly LruPolicy _policy;
     private readonly MemcgReclaim _memcgReclaim;
-    private readonly ScanControl _sc = new();
+    private readonly ScanControl _sc;
 
     public NodeReclaim(Machine machine, LruPolicy policy, MemcgReclaim memcgReclaim)
     {
         _m = machine;
+        _sc = new ScanControl(machine.Rules.ProactiveReclaimCounters);
         _policy = policy;
         _memcgReclaim = memcgReclaim;
     }

@@ -13,6 +13,11 @@ internal enum Reclaimer
 /// <summary>struct scan_control: the parameters and progress of one reclaim call. Reused between calls.</summary>
 internal sealed class ScanControl
 {
+    /// <param name="proactiveCounters">Whether proactive reclaim has its own counters (<see cref="KernelRuleSet.ProactiveReclaimCounters"/>).</param>
+    public ScanControl(bool proactiveCounters) => _proactiveCounters = proactiveCounters;
+
+    private readonly bool _proactiveCounters;
+
     public Reclaimer Reclaimer;
     /// <summary>The node being shrunk (pgdat).</summary>
     public int Node;
@@ -50,11 +55,14 @@ internal sealed class ScanControl
 
     public bool CgroupReclaim => TargetMemcg != null;
 
-    /// <summary>PGSCAN_KSWAPD + reclaimer_offset(): the pgscan_* counter this reclaimer feeds.</summary>
+    /// <summary>
+    /// PGSCAN_KSWAPD + reclaimer_offset(): the pgscan_* counter this reclaimer feeds. Before the proactive
+    /// counters, memory.reclaim counts as direct reclaim.
+    /// </summary>
     public Stats.VmEvent ScanEvent => Reclaimer switch
     {
         Reclaimer.Kswapd => Stats.VmEvent.PgScanKswapd,
-        Reclaimer.Proactive => Stats.VmEvent.PgScanProactive,
+        Reclaimer.Proactive when _proactiveCounters => Stats.VmEvent.PgScanProactive,
         _ => Stats.VmEvent.PgScanDirect,
     };
 
@@ -62,8 +70,16 @@ internal sealed class ScanControl
     public Stats.VmEvent StealEvent => Reclaimer switch
     {
         Reclaimer.Kswapd => Stats.VmEvent.PgStealKswapd,
-        Reclaimer.Proactive => Stats.VmEvent.PgStealProactive,
+        Reclaimer.Proactive when _proactiveCounters => Stats.VmEvent.PgStealProactive,
         _ => Stats.VmEvent.PgStealDirect,
+    };
+
+    /// <summary>PGDEMOTE_KSWAPD + reclaimer_offset().</summary>
+    public Stats.VmEvent DemoteEvent => Reclaimer switch
+    {
+        Reclaimer.Kswapd => Stats.VmEvent.PgDemoteKswapd,
+        Reclaimer.Proactive when _proactiveCounters => Stats.VmEvent.PgDemoteProactive,
+        _ => Stats.VmEvent.PgDemoteDirect,
     };
 
     public void Reset(Reclaimer reclaimer, MemCgroup? target, long nrToReclaim, bool maySwap, int priority)

@@ -24,27 +24,34 @@ public sealed class MemoryStatEntry
     public long Value { get; }
 }
 
-/// <summary>memory.stat as cgroup v2 prints it (mm/memcontrol.c memory_stat_format), for the keys the simulator models.</summary>
+/// <summary>
+/// memory.stat as cgroup v2 prints it (mm/memcontrol.c memory_stat_format): the keys the simulator models,
+/// in the kernel's order and with the kernel's key set for the rule set (checked against the lab's 6.1 and
+/// 6.12 dumps). 6.1 has no khugepaged, demotion, promotion or NUMA-hinting keys; proactive reclaim has its
+/// own keys only from the V6_14 kernels on (before, it counts as direct: KernelRuleSet.ProactiveReclaimCounters).
+/// </summary>
 internal static class MemoryStat
 {
-    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy)
+    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy, KernelRules rules)
     {
         var (activeAnon, inactiveAnon, activeFile, inactiveFile) = policy.LruSizes(memcg);
         long dirtyFile = policy.DirtyFilePages(memcg);
         long P(long pages) => pages * Units.PageSize;
         long E(VmEvent e) => memcg.Events[(int)e];
+        bool since612 = rules >= KernelRules.V6_12, proactive = rules >= KernelRules.V6_14;
         var list = new List<MemoryStatEntry>();
         void Add(string key, long value) => list.Add(new MemoryStatEntry(name, key, value));
+        // memory_stats[]: sizes, then the workingset and demotion/promotion node-stat items.
         Add("anon", P(activeAnon + inactiveAnon));
         Add("file", P(activeFile + inactiveFile));
         Add("kernel", P(memcg.OverheadPages));
+        Add("file_mapped", P(policy.MappedFilePages(memcg)));
+        Add("file_dirty", P(dirtyFile));
         Add("inactive_anon", P(inactiveAnon));
         Add("active_anon", P(activeAnon));
         Add("inactive_file", P(inactiveFile));
         Add("active_file", P(activeFile));
         Add("unevictable", P(policy.UnevictablePages(memcg)));
-        Add("file_mapped", P(policy.MappedFilePages(memcg)));
-        Add("file_dirty", P(dirtyFile));
         Add("workingset_refault_anon", E(VmEvent.WorkingsetRefaultAnon));
         Add("workingset_refault_file", E(VmEvent.WorkingsetRefaultFile));
         Add("workingset_activate_anon", E(VmEvent.WorkingsetActivateAnon));
@@ -52,28 +59,32 @@ internal static class MemoryStat
         Add("workingset_restore_anon", E(VmEvent.WorkingsetRestoreAnon));
         Add("workingset_restore_file", E(VmEvent.WorkingsetRestoreFile));
         Add("workingset_nodereclaim", E(VmEvent.WorkingsetNodeReclaim));
+        if (since612)
+        {
+            Add("pgdemote_kswapd", E(VmEvent.PgDemoteKswapd));
+            Add("pgdemote_direct", E(VmEvent.PgDemoteDirect));
+            Add("pgdemote_khugepaged", 0);
+            if (proactive) Add("pgdemote_proactive", E(VmEvent.PgDemoteProactive));
+            Add("pgpromote_success", E(VmEvent.PgPromoteSuccess));
+        }
+        // memcg_vm_event_stat[]: pgscan and pgsteal summed over the reclaimers, then each.
         Add("pgscan", E(VmEvent.PgScanKswapd) + E(VmEvent.PgScanDirect) + E(VmEvent.PgScanProactive));
         Add("pgsteal", E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealDirect) + E(VmEvent.PgStealProactive));
         Add("pgscan_kswapd", E(VmEvent.PgScanKswapd));
         Add("pgscan_direct", E(VmEvent.PgScanDirect));
-        Add("pgscan_khugepaged", 0);
-        Add("pgscan_proactive", E(VmEvent.PgScanProactive));
+        if (since612) Add("pgscan_khugepaged", 0);
+        if (proactive) Add("pgscan_proactive", E(VmEvent.PgScanProactive));
         Add("pgsteal_kswapd", E(VmEvent.PgStealKswapd));
         Add("pgsteal_direct", E(VmEvent.PgStealDirect));
-        Add("pgsteal_khugepaged", 0);
-        Add("pgsteal_proactive", E(VmEvent.PgStealProactive));
+        if (since612) Add("pgsteal_khugepaged", 0);
+        if (proactive) Add("pgsteal_proactive", E(VmEvent.PgStealProactive));
         Add("pgfault", E(VmEvent.PgFault));
         Add("pgmajfault", E(VmEvent.PgMajFault));
         Add("pgrefill", E(VmEvent.PgRefill));
         Add("pgactivate", E(VmEvent.PgActivate));
         Add("pgdeactivate", E(VmEvent.PgDeactivate));
         Add("pglazyfreed", E(VmEvent.PgLazyFreed));
-        Add("numa_hint_faults", E(VmEvent.NumaHintFaults));
-        Add("pgpromote_success", E(VmEvent.PgPromoteSuccess));
-        Add("pgdemote_kswapd", E(VmEvent.PgDemoteKswapd));
-        Add("pgdemote_direct", E(VmEvent.PgDemoteDirect));
-        Add("pgdemote_khugepaged", 0);
-        Add("pgdemote_proactive", E(VmEvent.PgDemoteProactive));
+        if (since612) Add("numa_hint_faults", E(VmEvent.NumaHintFaults));
         return list;
     }
 

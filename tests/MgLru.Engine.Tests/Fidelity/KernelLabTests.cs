@@ -118,4 +118,21 @@ public sealed class KernelLabTests
         var sim = LabGenerations(Replay(7, KernelRules.V6_12).LruGenText());
         Assert.Equal(kernel.Select(g => g.Seq), sim.Select(g => g.Seq));
     }
+
+    [Theory]
+    [InlineData("k6.1", KernelRules.V6_1)]
+    [InlineData("k6.12", KernelRules.V6_12)]
+    public void Memory_stat_has_the_kernels_keys_in_the_kernels_order(string kernel, KernelRules rules)
+    {
+        // Every key the replay prints is one the kernel's memory.stat of that version has (the lab's dump),
+        // in the same order; the keys it leaves out are ones it does not model (kernel_stack, slab, zswap, ...).
+        var kernelKeys = File.ReadAllLines(Path.Combine(Reference.SharedFolder(), "kernel-lab", "dumps", $"memory.stat-{kernel}-anon-zipf-m0x7.txt"))
+            .Where(l => l.Length > 0).Select(l => l.Split(' ')[0]).ToList();
+        var keys = Replay(7, rules).MemoryStat("lab").Select(e => e.Key).ToList();
+        Assert.All(keys, k => Assert.Contains(k, kernelKeys));
+        var positions = keys.Select(k => kernelKeys.IndexOf(k)).ToList();
+        Assert.Equal(positions.OrderBy(p => p), positions);
+        foreach (var counter in new[] { "pgscan", "pgsteal", "pgmajfault", "workingset_refault_anon", "pgrefill", "pgactivate" })
+            Assert.Contains(counter, keys);
+    }
 }

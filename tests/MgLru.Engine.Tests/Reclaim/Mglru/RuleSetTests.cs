@@ -1,3 +1,4 @@
+using System.Linq;
 using MgLru.Engine.Memory;
 using MgLru.Engine.Mm;
 using MgLru.Engine.Scenario;
@@ -236,5 +237,26 @@ public sealed class RuleSetTests
         Assert.True(r.PswpIn > 200 && r.PswpOut > r.PswpIn, $"pswpin {r.PswpIn} pswpout {r.PswpOut}");
         Assert.Equal(counted ? 4 * r.PswpIn : 0, r.PgPgIn);
         Assert.Equal(counted ? 4 * r.PswpOut : 0, r.PgPgOut);
+    }
+
+    [Theory]
+    [InlineData(KernelRules.V6_1, false)]
+    [InlineData(KernelRules.V6_12, false)]
+    [InlineData(KernelRules.V6_14, true)]
+    public void Memory_reclaim_counts_as_direct_reclaim_until_the_proactive_counters(KernelRules rules, bool proactiveKeys)
+    {
+        // 64 anon pages in a 128-page memcg, then memory.reclaim of 16 pages: reclaimer_offset() had only
+        // kswapd, khugepaged and direct before the 2025 proactive counters.
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential), 64 * Scenarios.Page, 0);
+        var cg = new MemCgroupSpec("t", 128 * Scenarios.Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, LruGenEnabled = 7, SwapBytes = 1L << 24, CheckInvariants = true }));
+        sim.Run();
+        long reclaimed = sim.WriteMemoryReclaim("t", (16 * Scenarios.Page).ToString(System.Globalization.CultureInfo.InvariantCulture)); // pages
+        Assert.True(reclaimed >= 16, $"reclaimed {reclaimed} pages");
+        var stat = sim.MemoryStat("t").ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal(proactiveKeys, stat.ContainsKey("pgsteal_proactive"));
+        Assert.Equal(proactiveKeys ? 0 : reclaimed, stat["pgsteal_direct"]);
+        if (proactiveKeys) Assert.Equal(reclaimed, stat["pgsteal_proactive"]);
+        Assert.Equal(reclaimed, stat["pgsteal"]);
     }
 }
