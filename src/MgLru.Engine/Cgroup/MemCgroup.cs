@@ -48,6 +48,9 @@ internal sealed class MemCgroup
     /// <summary>memory.events "low": times global reclaim had to reclaim below memory.low.</summary>
     public long LowEvents;
 
+    /// <summary>memory.events "max": times a charge found the memcg at memory.max and reclaimed from it.</summary>
+    public long MaxEvents;
+
     /// <summary>memory.swappiness, or null to use vm.swappiness.</summary>
     public int? Swappiness { get; }
 

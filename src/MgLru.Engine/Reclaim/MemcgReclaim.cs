@@ -37,6 +37,7 @@ internal sealed class MemcgReclaim
         int retries = MaxReclaimRetries;
         while (memcg.Usage + 1 > memcg.MaxPages)
         {
+            memcg.MaxEvents++; // memcg_memory_event(MEMCG_MAX) before each reclaim attempt
             long reclaimed = TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct, zonelist: _m.Nodes[charging.HomeNode].Zonelist);
             if (memcg.Usage + 1 <= memcg.MaxPages) break;
             if (reclaimed > 0) continue;
@@ -55,6 +56,7 @@ internal sealed class MemcgReclaim
     public bool TryChargeNoRetry(MemCgroup memcg, MmStruct charging)
     {
         if (memcg.Usage + 1 <= memcg.MaxPages) return true;
+        memcg.MaxEvents++;
         TryToFreeMemCgroupPages(memcg, 1, Reclaimer.Direct, zonelist: _m.Nodes[charging.HomeNode].Zonelist);
         return memcg.Usage + 1 <= memcg.MaxPages;
     }

@@ -1015,6 +1015,7 @@ public sealed partial class Simulation
                 KswapdCpuMs = _m.KswapdNs / 1e6,
                 PromotionDaemonCpuMs = _m.DaemonNs / 1e6,
                 MemoryLowEvents = cg.LowEvents,
+                MemoryMaxEvents = cg.MaxEvents,
                 OpsPerSecond = seconds > 0 ? accesses / seconds : 0,
                 WalkMms = E(VmEvent.WalkMms),
                 WalkMmsSkipped = E(VmEvent.WalkMmsSkipped),

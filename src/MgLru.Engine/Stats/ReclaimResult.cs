@@ -89,6 +89,8 @@ public sealed class ReclaimResult
     public double PromotionDaemonCpuMs { get; init; }
     /// <summary>memory.events low: global reclaim had to reclaim below memory.low.</summary>
     public long MemoryLowEvents { get; init; }
+    /// <summary>memory.events "max": times a charge met memory.max and reclaimed (once per reclaim attempt).</summary>
+    public long MemoryMaxEvents { get; init; }
     /// <summary>Accesses of this memcg's tasks per simulated second: the workload's throughput.</summary>
     public double OpsPerSecond { get; init; }
 

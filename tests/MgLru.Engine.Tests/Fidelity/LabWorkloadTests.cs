@@ -266,6 +266,19 @@ public sealed class LabWorkloadTests
         Within(file + " vmstat pswpin", sim.Counter("lab", VmEvent.PswpIn), V("pswpin"), 0.02);
         Within(file + " vmstat pswpout", sim.Counter("lab", VmEvent.PswpOut), V("pswpout"), 0.03);
 
+        // memory.events "max": one per reclaim attempt a charge made at memory.max, so it counts the reclaim
+        // calls and with pgsteal checks their batch (each call evicts about one MIN_LRU_BATCH).
+        var events = new Dictionary<string, double>(StringComparer.Ordinal);
+        bool inEvents = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("@@", StringComparison.Ordinal)) { inEvents = line == "@@BEGIN memory.events"; continue; }
+            var kv = line.Split(' ');
+            if (inEvents && kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) events[kv[0]] = value;
+        }
+        if (events.TryGetValue("max", out double maxEvents))
+            Within(file + " memory.events max", sim.Results().Single().MemoryMaxEvents, maxEvents, 0.05);
+
         // Stepped in parts, the replay is the one Run gives.
         Assert.True(sim.Finished);
         var wholeRun = CreateReplay(workload, kernel, mode, ParseSize(limit));
