@@ -213,7 +213,9 @@ public sealed class LabWorkloadTests
     {
         // memwl read memory.stat before its first access, after the populate pass and after each phase
         // (MEMWL_STAT lines); the replay is stepped to the same accesses and its memcg counters compared with the
-        // targets' tolerances at every point, so a replay that ends right by a different path fails.
+        // targets' tolerances at every point, so a replay that ends right by a different path fails. Then the
+        // end of the run against the channel's other files: the /proc/vmstat delta, memory.events, and
+        // memory.current / memory.swap.current.
         var lines = File.ReadAllLines(Path.Combine(Lab, "dumps", file));
         var stats = lines.Where(l => l.StartsWith("MEMWL_STAT ", StringComparison.Ordinal)).Select(l =>
         {
@@ -278,6 +280,17 @@ public sealed class LabWorkloadTests
         }
         if (events.TryGetValue("max", out double maxEvents))
             Within(file + " memory.events max", sim.Results().Single().MemoryMaxEvents, maxEvents, 0.05);
+
+        // memory.current and memory.swap.current at the end (@@MEMCG line, bytes): what is left in memory and in swap.
+        string? memcgLine = lines.FirstOrDefault(l => l.StartsWith("@@MEMCG ", StringComparison.Ordinal));
+        if (memcgLine != null)
+        {
+            var sizes = memcgLine.Split(' ').Skip(1).Select(f => f.Split('=')).Where(kv => kv.Length == 2)
+                .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture) / Scenarios.Page, StringComparer.Ordinal);
+            var end = sim.Results().Single();
+            if (sizes.TryGetValue("memory.current", out double current)) Within(file + " memory.current (pages)", end.ResidentPages, current, 0.02);
+            if (sizes.TryGetValue("memory.swap.current", out double swapCurrent)) Within(file + " memory.swap.current (pages)", end.SwapPages, swapCurrent, 0.02);
+        }
 
         // Stepped in parts, the replay is the one Run gives.
         Assert.True(sim.Finished);
