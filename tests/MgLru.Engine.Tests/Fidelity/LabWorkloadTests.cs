@@ -212,6 +212,20 @@ public sealed class LabWorkloadTests
         }
     }
 
+    /// <summary>The "key value" lines between @@BEGIN <paramref name="name"/> and the next @@ line of a result channel.</summary>
+    private static Dictionary<string, double> Section(string[] lines, string name)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        bool inside = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("@@", StringComparison.Ordinal)) { inside = line == "@@BEGIN " + name; continue; }
+            var kv = line.Split(' ');
+            if (inside && kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) values[kv[0]] = value;
+        }
+        return values;
+    }
+
     private static long Sum(Engine.Simulation.Simulation sim, params VmEvent[] events) => events.Sum(e => sim.Counter("lab", e));
 
     [Theory]
@@ -261,14 +275,7 @@ public sealed class LabWorkloadTests
         }
         // The run's /proc/vmstat delta: block I/O in KiB (swap included on 6.12, as reads and writes go through
         // submit_bio) against the replay's, with the misses' and the steals' tolerances.
-        var vmstat = new Dictionary<string, double>(StringComparer.Ordinal);
-        bool inVmstat = false;
-        foreach (var line in lines)
-        {
-            if (line.StartsWith("@@", StringComparison.Ordinal)) { inVmstat = line == "@@BEGIN vmstat_delta"; continue; }
-            var kv = line.Split(' ');
-            if (inVmstat && kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) vmstat[kv[0]] = value;
-        }
+        var vmstat = Section(lines, "vmstat_delta");
         double V(string key) => vmstat.TryGetValue(key, out double v) ? v : double.NaN;
         Within(file + " vmstat pgpgin", sim.Counter("lab", VmEvent.PgPgIn), V("pgpgin"), 0.02);
         Within(file + " vmstat pgpgout", sim.Counter("lab", VmEvent.PgPgOut), V("pgpgout"), 0.03);
@@ -277,15 +284,7 @@ public sealed class LabWorkloadTests
 
         // memory.events "max": one per reclaim attempt a charge made at memory.max, so it counts the reclaim
         // calls and with pgsteal checks their batch (each call evicts about one MIN_LRU_BATCH).
-        var events = new Dictionary<string, double>(StringComparer.Ordinal);
-        bool inEvents = false;
-        foreach (var line in lines)
-        {
-            if (line.StartsWith("@@", StringComparison.Ordinal)) { inEvents = line == "@@BEGIN memory.events"; continue; }
-            var kv = line.Split(' ');
-            if (inEvents && kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) events[kv[0]] = value;
-        }
-        if (events.TryGetValue("max", out double maxEvents))
+        if (Section(lines, "memory.events").TryGetValue("max", out double maxEvents))
             Within(file + " memory.events max", sim.Results().Single().MemoryMaxEvents, maxEvents, 0.05);
 
         // memory.current and memory.swap.current at the end (@@MEMCG line, bytes): what is left in memory and in swap.
