@@ -136,7 +136,8 @@ foreach ($kernel in 'k6.1', 'k6.12') {
 # Phase by phase: a run's full result channel (dumps/full-result-channel-*.out) carries memwl's memory.stat
 # reads (MEMWL_STAT: before the first access, after the populate pass, after each phase). The replay is
 # stepped to the same accesses and its memcg counters printed beside the kernel's at every read.
-$channels = if ([System.IO.Directory]::Exists($dumps)) { @([System.IO.Directory]::GetFiles($dumps, "full-result-channel-*-$Workload-m0x*.out")) } else { @() }
+[string[]] $channels = if ([System.IO.Directory]::Exists($dumps)) { [System.IO.Directory]::GetFiles($dumps, "full-result-channel-*-$Workload-m0x*.out") } else { @() }
+if ($null -eq $channels) { $channels = @() }
 [Array]::Sort($channels, [StringComparer]::Ordinal)
 foreach ($channel in $channels) {
     $lines = [System.IO.File]::ReadAllLines($channel)

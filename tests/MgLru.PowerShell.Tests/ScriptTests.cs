@@ -92,6 +92,28 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public void Kernel_lab_script_runs_on_a_lab_with_only_results_and_a_trace()
+    {
+        // Another lab run in the same layout may come without dumps or result channels: the script prints the
+        // counters table and skips the lru_gen and phase-by-phase parts.
+        string shared = Path.Combine(Path.GetDirectoryName(Ps.RepoRoot)!, "shared", "kernel-lab");
+        string lab = Path.Combine(Path.GetTempPath(), $"mglru-lab-{System.Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(lab, "traces"));
+        try
+        {
+            foreach (var name in new[] { "anon-zipf_s256.u32", "anon-zipf_s256.txt" })
+                File.Copy(Path.Combine(shared, "traces", name), Path.Combine(lab, "traces", name));
+            File.Copy(Path.Combine(shared, "anon-zipf-results.csv"), Path.Combine(lab, "anon-zipf-results.csv"));
+            var (stdout, stderr, code) = Ps.RunFileInHost(Path.Combine(Ps.RepoRoot, "examples", "kernel-lab.ps1"), "-Lab", lab);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("memcg limit 128 MiB", stdout);
+            Assert.Matches(@"6\.12\s+0x7\s+pgmajfault\s+78,438", stdout);
+            Assert.DoesNotContain("phase by phase", stdout);
+        }
+        finally { Directory.Delete(lab, recursive: true); }
+    }
+
+    [Fact]
     public void Build_script_parses()
     {
         Parser.ParseFile(Path.Combine(Ps.RepoRoot, "build.ps1"), out _, out ParseError[] errors);
