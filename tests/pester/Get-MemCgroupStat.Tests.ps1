@@ -21,6 +21,16 @@ Describe 'Get-MemCgroupStat' {
             $anon.Value | Should -Be ($row.ResidentPages * 4096)
         }
 
+        It 'prints the key set of the kernel the rules stand for' {
+            $old = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 10000 | Start-ReclaimSimulation -Swap 64MB -KernelRules V6_1
+            $null = $old | Step-ReclaimSimulation
+            $keys = ($old | Get-MemCgroupStat web -AsObject).Key
+            $keys | Should -Contain 'pgscan_direct'
+            $keys | Should -Not -Contain 'pgscan_khugepaged'
+            $keys | Should -Not -Contain 'pgdemote_kswapd'
+            ($sim | Get-MemCgroupStat web -AsObject).Key | Should -Contain 'pgscan_proactive'
+        }
+
         It 'reports an unknown memcg as ObjectNotFound' {
             { $sim | Get-MemCgroupStat nope -ErrorAction Stop } | Should -Throw -ErrorId 'MemCgroupNotFound,MgLru.PowerShell.Commands.GetMemCgroupStatCommand'
         }

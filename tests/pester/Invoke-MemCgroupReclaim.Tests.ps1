@@ -17,6 +17,17 @@ Describe 'Invoke-MemCgroupReclaim' {
         }
     }
 
+    Context 'kernel versions' {
+        It 'counts memory.reclaim as direct reclaim before the proactive counters' {
+            $old = New-MemCgroup -Name web | Add-Task -Name kv -Rss 8MB -Accesses 0 | Start-ReclaimSimulation -Swap 64MB -KernelRules V6_12
+            $null = $old | Step-ReclaimSimulation
+            $r = $old | Invoke-MemCgroupReclaim web 1MB
+            $stat = $old | Get-MemCgroupStat web -AsObject
+            ($stat | Where-Object Key -eq 'pgsteal_direct').Value | Should -Be ($r.ReclaimedBytes / 4096)
+            $stat.Key | Should -Not -Contain 'pgsteal_proactive'
+        }
+    }
+
     Context 'bad input and refusals' {
         It 'fails with EAGAIN when nothing can be reclaimed' {
             { $sim | Invoke-MemCgroupReclaim web 1MB -Swappiness 0 -ErrorAction Stop } |
