@@ -23,6 +23,23 @@ New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 20000
         Assert.Equal(4096 + 20000, rows[0].Accesses);
     }
 
+    [Fact]
+    public void Memory_events_counts_the_reclaims_a_charge_at_memory_max_made()
+    {
+        // 16 MiB touched in an 8 MiB memcg: every charge beyond memory.max reclaims (max), nothing is OOM-killed.
+        var (output, shell) = Ps.Run(Start + @"
+$row = $sim | Step-ReclaimSimulation
+$row
+$sim | Get-MemCgroupStat web -Events
+$sim | Get-MemCgroupStat web -Events -AsObject");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        var row = (ReclaimResult)output[0].BaseObject;
+        Assert.True(row.MemoryMaxEvents > 0 && row.MemoryMaxEvents <= row.PgSteal, $"max {row.MemoryMaxEvents} steal {row.PgSteal}");
+        Assert.Equal($"low 0\nhigh 0\nmax {row.MemoryMaxEvents}\noom 0\noom_kill 0\noom_group_kill 0\n", (string)output[1].BaseObject);
+        var keys = output.Skip(2).Select(o => ((MemoryStatEntry)o.BaseObject).Key);
+        Assert.Equal(new[] { "low", "high", "max", "oom", "oom_kill", "oom_group_kill" }, keys);
+    }
+
     [Theory]
     [InlineData("- 2 0 2", "EINVAL")]      // max_seq - 1 can't be evicted (max_seq is 3)
     [InlineData("+ 2 0 4", "EINVAL")]      // above max_seq

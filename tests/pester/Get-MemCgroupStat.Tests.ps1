@@ -31,6 +31,12 @@ Describe 'Get-MemCgroupStat' {
             ($sim | Get-MemCgroupStat web -AsObject).Key | Should -Contain 'pgscan_proactive'
         }
 
+        It 'prints memory.events with -Events' {
+            $text = $sim | Get-MemCgroupStat web -Events
+            $text | Should -Match "(?m)^max $($row.MemoryMaxEvents)$"
+            $text | Should -Match '(?m)^oom_kill 0$'
+        }
+
         It 'reports an unknown memcg as ObjectNotFound' {
             { $sim | Get-MemCgroupStat nope -ErrorAction Stop } | Should -Throw -ErrorId 'MemCgroupNotFound,MgLru.PowerShell.Commands.GetMemCgroupStatCommand'
         }

@@ -1122,6 +1122,12 @@ public sealed partial class Simulation
     /// <summary>memory.stat text: "key value" lines.</summary>
     public string MemoryStatText(string memcg) => Stats.MemoryStat.Text(MemoryStat(memcg));
 
+    /// <summary>memory.events of the memcg named <paramref name="memcg"/>.</summary>
+    public IReadOnlyList<MemoryStatEntry> MemoryEvents(string memcg) => Stats.MemoryStat.Events(FindMemcg(memcg), memcg);
+
+    /// <summary>memory.events text: "key value" lines.</summary>
+    public string MemoryEventsText(string memcg) => Stats.MemoryStat.Text(MemoryEvents(memcg));
+
     private static readonly VmEvent[] TimelineEvents = { VmEvent.Accesses, VmEvent.PgDemoteKswapd, VmEvent.PgDemoteDirect, VmEvent.PgDemoteProactive, VmEvent.PgPromoteSuccess, VmEvent.NumaHintFaults, VmEvent.PswpOut };
 
     /// <summary>Closes the current interval: one row per node, and the counters' snapshot for the next.</summary>

@@ -88,6 +88,25 @@ internal static class MemoryStat
         return list;
     }
 
+    /// <summary>
+    /// memory.events (memory_events_show): low (global reclaim went below memory.low), high (memory.high is
+    /// not modelled: 0), max (a charge met memory.max and reclaimed), oom and oom_kill (an OOM in the memcg
+    /// kills a task each time), oom_group_kill (memory.oom.group is not modelled: 0).
+    /// </summary>
+    public static List<MemoryStatEntry> Events(MemCgroup memcg, string name)
+    {
+        long oom = memcg.Events[(int)VmEvent.OomKill];
+        return new List<MemoryStatEntry>
+        {
+            new(name, "low", memcg.LowEvents),
+            new(name, "high", 0),
+            new(name, "max", memcg.MaxEvents),
+            new(name, "oom", oom),
+            new(name, "oom_kill", oom),
+            new(name, "oom_group_kill", 0),
+        };
+    }
+
     public static string Text(IEnumerable<MemoryStatEntry> entries)
     {
         var sb = new StringBuilder();

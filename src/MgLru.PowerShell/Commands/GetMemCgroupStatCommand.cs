@@ -7,8 +7,8 @@ using MgLru.PowerShell.Model;
 namespace MgLru.PowerShell.Commands;
 
 /// <summary>
-/// Reads a memory cgroup's memory.stat from a live simulation: "key value" text as the kernel prints
-/// it, or one object per key with -AsObject.
+/// Reads a memory cgroup's memory.stat (or memory.events with -Events) from a live simulation: "key value"
+/// text as the kernel prints it, or one object per key with -AsObject.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MemCgroupStat")]
 [OutputType(typeof(string), typeof(MemoryStatEntry))]
@@ -24,15 +24,20 @@ public sealed class GetMemCgroupStatCommand : SimulationCommandBase
     [Parameter]
     public SwitchParameter AsObject { get; set; }
 
+    /// <summary>memory.events (low, high, max, oom, oom_kill, oom_group_kill) instead of memory.stat.</summary>
+    [Parameter]
+    public SwitchParameter Events { get; set; }
+
     protected override void ProcessRecord()
     {
         try
         {
+            var engine = InputObject.Engine;
             if (AsObject)
             {
-                foreach (var entry in InputObject.Engine.MemoryStat(Name)) WriteObject(entry);
+                foreach (var entry in Events ? engine.MemoryEvents(Name) : engine.MemoryStat(Name)) WriteObject(entry);
             }
-            else WriteObject(InputObject.Engine.MemoryStatText(Name));
+            else WriteObject(Events ? engine.MemoryEventsText(Name) : engine.MemoryStatText(Name));
         }
         catch (ArgumentException e)
         {
