@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using MgLru.Engine.Scenario;
-using MgLru.Engine.Workloads;
 using Xunit;
 
 namespace MgLru.Engine.Tests.Fidelity;
@@ -16,43 +15,14 @@ namespace MgLru.Engine.Tests.Fidelity;
 /// </summary>
 public sealed class KernelLabTests
 {
-    private static readonly Lazy<AccessTraceData> Trace = new(() =>
-        TraceReader.Read(Path.Combine(Reference.SharedFolder(), "kernel-lab", "traces", "anon-zipf_s256.u32"), TraceFormat.U32));
+    /// <summary>Mean of the lab's anon-zipf runs for one kernel and mode.</summary>
+    private static double Lab(string kernel, int mode, string column) => KernelLab.Mean("anon-zipf", kernel, mode, column);
 
-    /// <summary>Mean of the lab's runs for one kernel and mode, per column.</summary>
-    private static Dictionary<string, double> Lab(string kernel, int mode)
-    {
-        var lines = File.ReadAllLines(Path.Combine(Reference.SharedFolder(), "kernel-lab", "anon-zipf-results.csv"));
-        var header = lines[0].Split(',');
-        var runs = lines.Skip(1).Select(l => l.Split(','))
-            .Where(f => f[0].StartsWith(kernel + "_", StringComparison.Ordinal) && f[3] == "0x" + mode.ToString("x4", CultureInfo.InvariantCulture))
-            .ToArray();
-        Assert.NotEmpty(runs);
-        var mean = new Dictionary<string, double>();
-        for (int c = 4; c < header.Length; c++)
-            if (double.TryParse(runs[0][c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                mean[header[c]] = runs.Average(f => double.Parse(f[c], CultureInfo.InvariantCulture));
-        return mean;
-    }
-
-    /// <summary>The lab run under <paramref name="rules"/>: 128 MiB memcg with the program's ~370 pages, swappiness 60, 1 GiB zram, one CPU.</summary>
+    /// <summary>The anon-zipf run under <paramref name="rules"/>, as the lab ran it (128 MiB memcg with the program's 370 pages).</summary>
     private static Engine.Simulation.Simulation Replay(int mode, KernelRules rules)
     {
-        var trace = Trace.Value;
-        // The run's description beside the trace: memwl --stat's memory.stat reads and the program's 370 pages.
-        Assert.True(MemwlRun.TryRead(trace.Path, trace.Requests, out var run));
-        Assert.Equal(370, run.OverheadPages);
-        var task = new TaskSpec("memwl", WorkloadSpec.FromTrace(trace.Pages), trace.FootprintPages * Scenarios.Page, 0, memoryStatReads: run.StatReads);
-        var cg = new MemCgroupSpec("lab", 128L << 20, tasks: new[] { task }, overheadBytes: run.OverheadPages * Scenarios.Page);
-        var options = new RunOptions
-        {
-            Policy = mode == 0 ? ReclaimPolicy.Classic : ReclaimPolicy.Mglru,
-            LruGenEnabled = mode,
-            Rules = rules,
-            SwapBytes = 1L << 30,
-            Swappiness = 60,
-        };
-        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
+        Assert.Equal(370, KernelLab.Load("anon-zipf").Run.OverheadPages);
+        var sim = KernelLab.CreateReplay("anon-zipf", rules, mode, KernelLab.Limit("anon-zipf", "k6.12", mode));
         sim.Run();
         return sim;
     }
@@ -66,8 +36,7 @@ public sealed class KernelLabTests
         // recent ones are activations, and all of them happen in a fault, so restore = activate (the kernel's
         // two differ by 4 of 15,120).
         var r612 = Replay(mode, KernelRules.V6_12).Results().Single();
-        var lab612 = Lab("k6.12", mode);
-        Assert.InRange(r612.WorkingsetRefaultAnon / lab612["cg_workingset_refault_anon"], 0.98, 1.02);
+        Assert.InRange(r612.WorkingsetRefaultAnon / Lab("k6.12", mode, "cg_workingset_refault_anon"), 0.98, 1.02);
         Assert.Equal(r612.WorkingsetActivateAnon, r612.WorkingsetRestoreAnon);
         // 6.1: only recent refaults count (restore = refault, far below the misses: the kernel's are 13 to 22 %
         // of its major faults), and activate counts sort_folio's protections instead.
@@ -86,9 +55,8 @@ public sealed class KernelLabTests
         foreach (var (kernel, rules) in new[] { ("k6.1", KernelRules.V6_1), ("k6.12", KernelRules.V6_12) })
         {
             var r = Replay(0, rules).Results().Single();
-            var lab = Lab(kernel, 0);
-            Assert.InRange(r.WorkingsetActivateAnon / lab["cg_workingset_activate_anon"], 0.85, 1.15);
-            Assert.InRange(r.WorkingsetRestoreAnon / lab["cg_workingset_restore_anon"], 0.85, 1.15);
+            Assert.InRange(r.WorkingsetActivateAnon / Lab(kernel, 0, "cg_workingset_activate_anon"), 0.85, 1.15);
+            Assert.InRange(r.WorkingsetRestoreAnon / Lab(kernel, 0, "cg_workingset_restore_anon"), 0.85, 1.15);
         }
     }
 
@@ -114,7 +82,7 @@ public sealed class KernelLabTests
         // with the same three. (Which one holds most pages is not asserted: the kernel's 15 does because its
         // last two agings came back to back, the second walking nothing, 2.5 s before the end; the replay
         // ends mid-cycle with most pages in 14. README "Against the real kernel".)
-        var kernel = LabGenerations(File.ReadAllText(Path.Combine(Reference.SharedFolder(), "kernel-lab", "dumps", "lru_gen-k6.12-anon-zipf-m0x7.txt")));
+        var kernel = LabGenerations(File.ReadAllText(Path.Combine(KernelLab.Folder, "dumps", "lru_gen-k6.12-anon-zipf-m0x7.txt")));
         var sim = LabGenerations(Replay(7, KernelRules.V6_12).LruGenText());
         Assert.Equal(kernel.Select(g => g.Seq), sim.Select(g => g.Seq));
     }
@@ -126,7 +94,7 @@ public sealed class KernelLabTests
     {
         // Every key the replay prints is one the kernel's memory.stat of that version has (the lab's dump),
         // in the same order; the keys it leaves out are ones it does not model (kernel_stack, slab, zswap, ...).
-        var kernelKeys = File.ReadAllLines(Path.Combine(Reference.SharedFolder(), "kernel-lab", "dumps", $"memory.stat-{kernel}-anon-zipf-m0x7.txt"))
+        var kernelKeys = File.ReadAllLines(Path.Combine(KernelLab.Folder, "dumps", $"memory.stat-{kernel}-anon-zipf-m0x7.txt"))
             .Where(l => l.Length > 0).Select(l => l.Split(' ')[0]).ToList();
         var keys = Replay(7, rules).MemoryStat("lab").Select(e => e.Key).ToList();
         Assert.All(keys, k => Assert.Contains(k, kernelKeys));
