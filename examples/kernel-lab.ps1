@@ -52,6 +52,11 @@ $firstRun = @($labRuns.Values)[0][0]
 $limit = if ($firstRun.ContainsKey('limit')) { ConvertFrom-LabSize $firstRun['limit'] } else { 128MB }
 "memcg limit {0:N0} MiB (the runs' memory.max), 1 GiB zram, swappiness 60, one CPU" -f ($limit / 1MB)
 ''
+# One replay of the lab run: its memcg and program, the mode as the policy or lru_gen's enabled bits, and
+# each kernel under its own rule set.
+function New-LabMemCgroup { New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace }
+function Get-ModeParameters([int] $Mode) { if ($Mode -eq 0) { @{ Policy = 'Classic' } } else { @{ LruGenEnabled = $Mode } } }
+function Get-LabRules([string] $Kernel) { if ($Kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' } }
 function Get-LabMean([string] $Key, [string] $Column) {
     $sum = 0.0
     foreach ($run in $labRuns[$Key]) { $sum += [double]$run[$Column] }
@@ -62,9 +67,8 @@ function Get-LabMean([string] $Key, [string] $Column) {
 $rows = @{}
 $modes = @(foreach ($mode in 7, 3, 1, 0) { if ($labRuns.ContainsKey(('k6.1/0x{0:x4}' -f $mode)) -or $labRuns.ContainsKey(('k6.12/0x{0:x4}' -f $mode))) { $mode } })
 foreach ($mode in $modes) {
-    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace
-    $sweep = if ($mode -eq 0) { $cg | Invoke-Reclaim -Policy Classic -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
-             else { $cg | Invoke-Reclaim -LruGenEnabled $mode -KernelRules V6_1, V6_12 -Swap 1GB -Swappiness 60 }
+    $modeParameters = Get-ModeParameters $mode
+    $sweep = New-LabMemCgroup | Invoke-Reclaim @modeParameters -KernelRules (Get-LabRules 'k6.1'), (Get-LabRules 'k6.12') -Swap 1GB -Swappiness 60
     $rows['k6.1/' + $mode] = $sweep[0]
     $rows['k6.12/' + $mode] = $sweep[1]
 }
@@ -106,9 +110,8 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     $genDump = [System.IO.Path]::Combine($dumps, "lru_gen-$kernel-$Workload-m0x7.txt")
     $statDump = [System.IO.Path]::Combine($dumps, "memory.stat-$kernel-$Workload-m0x7.txt")
     if (-not [System.IO.File]::Exists($genDump) -or -not [System.IO.File]::Exists($statDump)) { continue }
-    $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
-    $sim = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace |
-        Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
+    $rules = Get-LabRules $kernel
+    $sim = New-LabMemCgroup | Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
     $null = $sim | Step-ReclaimSimulation
     $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines($genDump)))
     $simGens = @(Get-LabGenerations (($sim | Get-LruGen) -split "`n"))
@@ -141,20 +144,19 @@ if ($null -eq $channels) { $channels = @() }
 [Array]::Sort($channels, [StringComparer]::Ordinal)
 foreach ($channel in $channels) {
     $lines = [System.IO.File]::ReadAllLines($channel)
-    $lab = @($lines | Where-Object { $_.StartsWith('@@LAB ') })[0]
-    if (-not $lab -or $lab -notmatch 'name=(k[0-9.]+)_[^ ]*_m0x([0-9a-fA-F]+)_') { continue }
+    $labLine = @($lines | Where-Object { $_.StartsWith('@@LAB ') })[0]
+    if (-not $labLine -or $labLine -notmatch 'name=(k[0-9.]+)_[^ ]*_m0x([0-9a-fA-F]+)_') { continue }
     $kernel = $Matches[1]
     $mode = [Convert]::ToInt32($Matches[2], 16)
-    $rules = if ($kernel -eq 'k6.1') { 'V6_1' } else { 'V6_12' }
+    $rules = Get-LabRules $kernel
     $stats = @($lines | Where-Object { $_.StartsWith('MEMWL_STAT ') } | ForEach-Object {
         $values = @{}
         foreach ($pair in $_.Substring(11).Split(' ')) { $kv = $pair.Split('='); if ($kv.Length -eq 2) { $values[$kv[0]] = $kv[1] } }
         $values
     })
     if ($stats.Count -ne $trace.MemoryStatReads.Count) { continue }
-    $cg = New-MemCgroup -Name lab -Limit $limit -Overhead ($overheadPages * 4KB) | Add-Task -Name memwl -Workload $trace
-    $sim = if ($mode -eq 0) { $cg | Start-ReclaimSimulation -Policy Classic -KernelRules $rules -Swap 1GB -Swappiness 60 }
-           else { $cg | Start-ReclaimSimulation -LruGenEnabled $mode -KernelRules $rules -Swap 1GB -Swappiness 60 }
+    $modeParameters = Get-ModeParameters $mode
+    $sim = New-LabMemCgroup | Start-ReclaimSimulation @modeParameters -KernelRules $rules -Swap 1GB -Swappiness 60
     ''
     '{0} 0x{1:x} ({2}), phase by phase: replay / kernel' -f $kernel.Substring(1), $mode, [System.IO.Path]::GetFileName($channel)
     '{0,-9} {1,10} {2,21} {3,21} {4,21} {5,21}' -f 'Read', 'Accesses', 'pgmajfault', 'pgscan', 'pgsteal', "refault_$refaultType"

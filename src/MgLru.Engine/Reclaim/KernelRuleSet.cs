@@ -25,6 +25,7 @@ internal sealed class KernelRuleSet
         ForceScanIgnoresNonleafYoung = v612;
         ZramSwapIsBlockIo = v612;
         ProactiveReclaimCounters = rules >= KernelRules.V6_14;
+        MemoryStatKhugepagedAndTieringKeys = v612;
         AgingFeedback2024 = rules >= KernelRules.V6_14;
     }
 
@@ -113,6 +114,13 @@ internal sealed class KernelRuleSet
     /// (pgscan_direct, pgsteal_direct, pgdemote_direct) and memory.stat has no proactive keys.
     /// </summary>
     public bool ProactiveReclaimCounters { get; }
+
+    /// <summary>
+    /// memory.stat format after 6.1: the khugepaged reclaim counters (pgscan/pgsteal/pgdemote_khugepaged,
+    /// from v6.3's split of khugepaged out of direct reclaim) and the memcg tiering counters (pgdemote_*,
+    /// pgpromote_success, numa_hint_faults) are printed; the 6.1 dump has none of them.
+    /// </summary>
+    public bool MemoryStatKhugepagedAndTieringKeys { get; }
 
     /// <summary>6.12-rc6: lru_gen_full prints the TYFA mm-walk columns and 'x' for not applicable (6.1: LOYNFA, blanks).</summary>
     public bool DebugfsTyfa { get; }

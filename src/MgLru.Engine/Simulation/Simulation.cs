@@ -1116,7 +1116,7 @@ public sealed partial class Simulation
         // memory_stat_show flushes the memcg's rstat first; reclaim reads the flushed copy (6.12 classic).
         var cg = FindMemcg(memcg);
         _policy.FlushMemcgStats(cg);
-        return Stats.MemoryStat.Entries(cg, memcg, _policy, _m.Options.Rules);
+        return Stats.MemoryStat.Entries(cg, memcg, _policy, _m.Rules);
     }
 
     /// <summary>memory.stat text: "key value" lines.</summary>

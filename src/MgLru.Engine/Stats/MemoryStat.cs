@@ -32,13 +32,13 @@ public sealed class MemoryStatEntry
 /// </summary>
 internal static class MemoryStat
 {
-    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy, KernelRules rules)
+    public static List<MemoryStatEntry> Entries(MemCgroup memcg, string name, LruPolicy policy, KernelRuleSet rules)
     {
         var (activeAnon, inactiveAnon, activeFile, inactiveFile) = policy.LruSizes(memcg);
         long dirtyFile = policy.DirtyFilePages(memcg);
         long P(long pages) => pages * Units.PageSize;
         long E(VmEvent e) => memcg.Events[(int)e];
-        bool since612 = rules >= KernelRules.V6_12, proactive = rules >= KernelRules.V6_14;
+        bool khugepagedAndTiering = rules.MemoryStatKhugepagedAndTieringKeys, proactive = rules.ProactiveReclaimCounters;
         var list = new List<MemoryStatEntry>();
         void Add(string key, long value) => list.Add(new MemoryStatEntry(name, key, value));
         // memory_stats[]: sizes, then the workingset and demotion/promotion node-stat items.
@@ -59,7 +59,7 @@ internal static class MemoryStat
         Add("workingset_restore_anon", E(VmEvent.WorkingsetRestoreAnon));
         Add("workingset_restore_file", E(VmEvent.WorkingsetRestoreFile));
         Add("workingset_nodereclaim", E(VmEvent.WorkingsetNodeReclaim));
-        if (since612)
+        if (khugepagedAndTiering)
         {
             Add("pgdemote_kswapd", E(VmEvent.PgDemoteKswapd));
             Add("pgdemote_direct", E(VmEvent.PgDemoteDirect));
@@ -72,11 +72,11 @@ internal static class MemoryStat
         Add("pgsteal", E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealDirect) + E(VmEvent.PgStealProactive));
         Add("pgscan_kswapd", E(VmEvent.PgScanKswapd));
         Add("pgscan_direct", E(VmEvent.PgScanDirect));
-        if (since612) Add("pgscan_khugepaged", 0);
+        if (khugepagedAndTiering) Add("pgscan_khugepaged", 0);
         if (proactive) Add("pgscan_proactive", E(VmEvent.PgScanProactive));
         Add("pgsteal_kswapd", E(VmEvent.PgStealKswapd));
         Add("pgsteal_direct", E(VmEvent.PgStealDirect));
-        if (since612) Add("pgsteal_khugepaged", 0);
+        if (khugepagedAndTiering) Add("pgsteal_khugepaged", 0);
         if (proactive) Add("pgsteal_proactive", E(VmEvent.PgStealProactive));
         Add("pgfault", E(VmEvent.PgFault));
         Add("pgmajfault", E(VmEvent.PgMajFault));
@@ -84,7 +84,7 @@ internal static class MemoryStat
         Add("pgactivate", E(VmEvent.PgActivate));
         Add("pgdeactivate", E(VmEvent.PgDeactivate));
         Add("pglazyfreed", E(VmEvent.PgLazyFreed));
-        if (since612) Add("numa_hint_faults", E(VmEvent.NumaHintFaults));
+        if (khugepagedAndTiering) Add("numa_hint_faults", E(VmEvent.NumaHintFaults));
         return list;
     }
 
