@@ -47,21 +47,22 @@ public static class ScriptRunner
         ps.Streams.Error.DataAdded += (_, e) => error.WriteLine(Describe(ps.Streams.Error[e.Index]));
         ps.Streams.Warning.DataAdded += (_, e) => error.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
         using var stopping = stop.Register(() => ps.BeginStop(null, null));
+        // A stopped pipeline usually returns from Invoke in the Stopped state; it may also throw.
+        bool stopped = false;
         try
         {
             ps.Invoke();
         }
         catch (PipelineStoppedException) when (stop.IsCancellationRequested)
         {
-            error.WriteLine("MgLru.Host: stopped.");
-            return StoppedExitCode;
+            stopped = true;
         }
         catch (RuntimeException e)
         {
             error.WriteLine(Describe(e.ErrorRecord));
             return host.ExitCode is int c && c != 0 ? c : 1;
         }
-        if (stop.IsCancellationRequested && ps.InvocationStateInfo.State == PSInvocationState.Stopped)
+        if (stopped || (stop.IsCancellationRequested && ps.InvocationStateInfo.State == PSInvocationState.Stopped))
         {
             error.WriteLine("MgLru.Host: stopped.");
             return StoppedExitCode;
