@@ -73,11 +73,13 @@ internal sealed class KernelRuleSet
     public bool ReadaheadStopsAtChargeFailure { get; }
 
     /// <summary>
-    /// Classic LRU, memcg rstat flushing reworked after 6.1 (Yosry Ahmed's 2023 series): reclaim flushes
+    /// Memcg rstat flushing reworked after 6.1 (Yosry Ahmed's 2023 series): reclaim flushes
     /// only when the periodic flusher (every FLUSH_TIME = 2 s) is a full cycle late
     /// (mem_cgroup_flush_stats_ratelimited), so prepare_scan_control's refault check, inactive_is_low,
-    /// snapshot_refaults and workingset_test_recent read memcg stats as of the last periodic flush.
-    /// 6.1 flushed at every shrink_node once enough updates had piled up: in effect current values.
+    /// snapshot_refaults and workingset_test_recent read memcg stats as of the last periodic flush; so
+    /// does count_shadow_nodes (every policy) for the LRU and slab pages that size the shadow-node budget,
+    /// which reads 0 until a flush has seen the memcg filled. 6.1 flushed at every shrink_node once enough
+    /// updates had piled up and summed exact per-CPU counters in count_shadow_nodes: in effect current values.
     /// </summary>
     public bool ReclaimReadsFlushedMemcgStats { get; }
 

@@ -39,6 +39,58 @@ internal abstract class LruPolicy
         _rules = machine.Rules;
         _migration = new Tiering.Migration(machine);
         _shadowNodes = new ShadowNodeShrinker(machine, this);
+        // The flusher runs on the system's 2 s cadence since boot, at no particular point of the run.
+        var phase = new Workloads.Xoshiro256StarStar(machine.Options.Seed ^ FlushPhaseSalt);
+        _flushPhaseNs = (long)(phase.NextDouble() * FlushTimeNs);
+    }
+
+    /// <summary>FLUSH_TIME: the period of the memcg stats flusher (flush_memcg_stats_dwork).</summary>
+    private const long FlushTimeNs = 2_000_000_000;
+    private const ulong FlushPhaseSalt = 0x464C555348UL;
+    private readonly long _flushPhaseNs;
+
+    /// <summary>
+    /// The periodic flusher's count so far: flushes at a seed-drawn phase within the first 2 s, then every
+    /// 2 s. A read of the rstat copy made in a later period than the copy's takes the values of that moment
+    /// (under reclaim, reads come every few pages, so "the first read after the flush" is close enough).
+    /// </summary>
+    protected long FlushPeriodNow => _m.NowNs < _flushPhaseNs ? 0 : (_m.NowNs - _flushPhaseNs) / FlushTimeNs + 1;
+
+    /// <summary>Per memcg: count_shadow_nodes' LRU + slab pages as of the last flush, and that flush's period.</summary>
+    private long[] _flushedShadowBudgetPages = System.Array.Empty<long>();
+    private long[] _shadowBudgetFlushPeriod = System.Array.Empty<long>();
+
+    /// <summary>
+    /// The pages count_shadow_nodes sizes a memcg's shadow-node budget from: its LRU pages (every list) and
+    /// slab pages. 6.12 reads them from the flushed rstat copy (KernelRuleSet.ReclaimReadsFlushedMemcgStats),
+    /// which reads 0 for a memcg no flush has seen filled: until then every shadow-only node is over budget.
+    /// 6.1 summed the exact per-CPU counters.
+    /// </summary>
+    public long ShadowBudgetPages(MemCgroup memcg)
+    {
+        if (!_rules.ReclaimReadsFlushedMemcgStats) return LiveShadowBudgetPages(memcg);
+        EnsureFlushedStats(memcg);
+        long period = FlushPeriodNow;
+        if (period > _shadowBudgetFlushPeriod[memcg.Index])
+        {
+            _shadowBudgetFlushPeriod[memcg.Index] = period;
+            _flushedShadowBudgetPages[memcg.Index] = LiveShadowBudgetPages(memcg);
+        }
+        return _flushedShadowBudgetPages[memcg.Index];
+    }
+
+    private long LiveShadowBudgetPages(MemCgroup memcg)
+    {
+        var (activeAnon, inactiveAnon, activeFile, inactiveFile) = LruSizes(memcg);
+        long slabPages = _m.PageCache.AllocatedNodes(memcg.Index) * PageCache.XaNodeBytes / Units.PageSize;
+        return activeAnon + inactiveAnon + activeFile + inactiveFile + UnevictablePages(memcg) + slabPages;
+    }
+
+    private void EnsureFlushedStats(MemCgroup memcg)
+    {
+        if (_flushedShadowBudgetPages.Length > memcg.Index) return;
+        System.Array.Resize(ref _flushedShadowBudgetPages, _m.Memcgs.Count);
+        System.Array.Resize(ref _shadowBudgetFlushPeriod, _m.Memcgs.Count);
     }
 
     private readonly Tiering.Migration _migration;
@@ -116,6 +168,9 @@ internal abstract class LruPolicy
     /// <summary>mem_cgroup_flush_stats: bring the rstat copy of the memcg's stats up to date (a memory.stat read does it).</summary>
     public virtual void FlushMemcgStats(MemCgroup memcg)
     {
+        EnsureFlushedStats(memcg);
+        _flushedShadowBudgetPages[memcg.Index] = LiveShadowBudgetPages(memcg);
+        _shadowBudgetFlushPeriod[memcg.Index] = System.Math.Max(_shadowBudgetFlushPeriod[memcg.Index], FlushPeriodNow);
     }
 
     /// <summary>kswapd_age_node; returns true when the node must OOM-kill (MGLRU min_ttl).</summary>

@@ -37,10 +37,7 @@ internal sealed class ShadowNodeShrinker
         var cache = _m.PageCache;
         long nodes = cache.ShadowNodes(memcg.Index);
         if (nodes == 0) return 0;
-        var (activeAnon, inactiveAnon, activeFile, inactiveFile) = _policy.LruSizes(memcg);
-        long slabPages = cache.AllocatedNodes(memcg.Index) * PageCache.XaNodeBytes / Units.PageSize;
-        long lruPages = activeAnon + inactiveAnon + activeFile + inactiveFile + _policy.UnevictablePages(memcg);
-        long maxNodes = (lruPages + slabPages) >> (PageCache.XaChunkShift - 3);
+        long maxNodes = _policy.ShadowBudgetPages(memcg) >> (PageCache.XaChunkShift - 3);
         return nodes > maxNodes ? nodes - maxNodes : 0;
     }
 

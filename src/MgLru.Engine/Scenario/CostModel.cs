@@ -25,8 +25,10 @@ public sealed class CostModel
     public int SsdWriteNs { get; init; } = 2_000;
     /// <summary>read() of one page that is in the page cache (syscall and copy).</summary>
     public int PageCacheHitNs { get; init; } = 400;
-    /// <summary>Reading one page of a file from storage (page-cache miss).</summary>
+    /// <summary>A read request to storage for a file page (page-cache miss): device latency, one page.</summary>
     public int FileReadNs { get; init; } = 80_000;
+    /// <summary>Each further page of the same read request (a readahead window): transfer and page-cache insertion.</summary>
+    public int FileReadPageNs { get; init; } = 1_500;
     /// <summary>Sorting or isolating one folio on an LRU list.</summary>
     public int ScanFolioNs { get; init; } = 60;
     /// <summary>One rmap walk (folio_referenced / try_to_unmap) per mapping visited (page_vma_mapped_walk).</summary>

@@ -24,7 +24,7 @@ public sealed partial class Simulation
         long max = FileReadahead.SequentialPages;
         var (start, count, mark) = ra.Sync(index, viaFault ? max : 1, max, CachedBefore(file, index, max));
         if (!viaFault) ra.PrevIndex = index;
-        return ReadWindow(task, file, start, count, mark);
+        return ReadWindow(task, file, start, count, mark, demanded: index);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed partial class Simulation
             if (firstMiss >= file.Pages || firstMiss - index > max) return true;
             window = ra.Restart(index, firstMiss, max);
         }
-        return ReadWindow(task, file, window.Start, window.Count, window.Mark);
+        return ReadWindow(task, file, window.Start, window.Count, window.Mark, demanded: -2);
     }
 
     private bool Cached(SharedFile file, long index) => (_m.PageCache.Entries[file.Base + index] & Pte.Present) != 0;
@@ -66,11 +66,14 @@ public sealed partial class Simulation
     /// <summary>
     /// page_cache_ra_unbounded: read every page of [start, start + count) that is not cached, the page at
     /// <paramref name="mark"/> getting PG_readahead if this read brings it in. Pages come in unaccessed
-    /// and inactive (no fault recency under sequential advice). False when the task was killed.
+    /// and inactive (no fault recency under sequential advice). Each run of uncached pages is one read
+    /// request (read_pages: one bio), and a run that continues the <paramref name="demanded"/> page read
+    /// just before is part of its request. False when the task was killed.
     /// </summary>
-    private bool ReadWindow(TaskRuntime task, SharedFile file, long start, long count, long mark)
+    private bool ReadWindow(TaskRuntime task, SharedFile file, long start, long count, long mark, long demanded)
     {
         long end = System.Math.Min(start + count, file.Pages);
+        long lastRead = demanded;
         for (long i = start; i < end; i++)
         {
             if (Cached(file, i)) continue;
@@ -82,7 +85,8 @@ public sealed partial class Simulation
             }
             int f = AllocateFrame(task);
             if (f < 0) return false;
-            _m.Spend(_m.Costs.FileReadNs);
+            _m.Spend(i == lastRead + 1 ? _m.Costs.FileReadPageNs : _m.Costs.FileReadNs);
+            lastRead = i;
             AddToPageCache(task.Memcg, file.Base + (int)i, f, 0, inFault: false, 0);
             if (i == mark) file.Readahead.SetMarker(i);
         }

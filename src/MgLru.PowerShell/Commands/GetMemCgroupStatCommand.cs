@@ -26,7 +26,7 @@ public sealed class GetMemCgroupStatCommand : SimulationCommandBase
 
     /// <summary>memory.events (low, high, max, oom, oom_kill, oom_group_kill) instead of memory.stat.</summary>
     [Parameter]
-    public SwitchParameter Events { get; set; }
+    public new SwitchParameter Events { get; set; }
 
     protected override void ProcessRecord()
     {

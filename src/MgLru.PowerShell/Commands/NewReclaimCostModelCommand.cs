@@ -30,8 +30,10 @@ public sealed class NewReclaimCostModelCommand : PSCmdlet
     [Parameter] [ValidateRange(0, 100_000_000)] public int SsdWriteNs { get; set; } = Defaults.SsdWriteNs;
     /// <summary>read() of a page in the page cache.</summary>
     [Parameter] [ValidateRange(0, 100_000_000)] public int PageCacheHitNs { get; set; } = Defaults.PageCacheHitNs;
-    /// <summary>Reading a file page from storage.</summary>
+    /// <summary>A read request to storage for a file page (device latency).</summary>
     [Parameter] [ValidateRange(0, 100_000_000)] public int FileReadNs { get; set; } = Defaults.FileReadNs;
+    /// <summary>Each further page of the same read request (a readahead window).</summary>
+    [Parameter] [ValidateRange(0, 100_000_000)] public int FileReadPageNs { get; set; } = Defaults.FileReadPageNs;
     /// <summary>Sorting or isolating one folio.</summary>
     [Parameter] [ValidateRange(0, 100_000_000)] public int ScanFolioNs { get; set; } = Defaults.ScanFolioNs;
     /// <summary>One rmap walk per mapping visited (page_vma_mapped_walk).</summary>
@@ -60,6 +62,7 @@ public sealed class NewReclaimCostModelCommand : PSCmdlet
         SsdWriteNs = SsdWriteNs,
         PageCacheHitNs = PageCacheHitNs,
         FileReadNs = FileReadNs,
+        FileReadPageNs = FileReadPageNs,
         ScanFolioNs = ScanFolioNs,
         RmapWalkNs = RmapWalkNs,
         PteVisitNs = PteVisitNs,

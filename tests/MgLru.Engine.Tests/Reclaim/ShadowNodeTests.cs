@@ -8,9 +8,11 @@ namespace MgLru.Engine.Tests.Reclaim;
 /// <summary>The page cache's xa_nodes of shadow entries and the shrinker that trims them (mm/workingset.c).</summary>
 public sealed class ShadowNodeTests
 {
-    private static Engine.Simulation.Simulation Create(long filePages, long limitPages, KernelRules rules = KernelRules.V6_12, long reads = 0)
+    private static Engine.Simulation.Simulation Create(long filePages, long limitPages, KernelRules rules = KernelRules.V6_12, long reads = 0,
+        long[]? memoryStatReads = null)
     {
-        var task = new TaskSpec("reader", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), filePages * Scenarios.Page, reads);
+        var task = new TaskSpec("reader", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), filePages * Scenarios.Page, reads,
+            memoryStatReads: memoryStatReads);
         var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: new[] { task });
         return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
         {
@@ -18,6 +20,9 @@ public sealed class ShadowNodeTests
             Rules = rules,
             CheckInvariants = true,
             TimeSliceAccesses = 64,
+            // A run of well under a millisecond: the periodic stats flush (every 2 s, at a seed-drawn
+            // phase) does not happen inside it, so only memory.stat reads flush.
+            Costs = new CostModel { FileReadNs = 10, PageCacheHitNs = 10, AccessNs = 1 },
         }));
     }
 
@@ -88,8 +93,9 @@ public sealed class ShadowNodeTests
     public void Every_shadow_is_consumed_by_a_refault_dropped_with_its_node_or_still_there(int filePages, bool trimmed)
     {
         // Two sequential passes through a descriptor. Under V6_12 every refault that finds its shadow is
-        // counted, so evictions (each leaves a shadow) = refaults + shadows dropped + shadows left.
-        var sim = Create(filePages, limitPages: 256, reads: 2L * filePages);
+        // counted, so evictions (each leaves a shadow) = refaults + shadows dropped + shadows left. A
+        // memory.stat read once the memcg is full flushes its stats, so the budget sees its 256 pages.
+        var sim = Create(filePages, limitPages: 256, reads: 2L * filePages, memoryStatReads: new long[] { 256 });
         sim.Run();
         var cache = sim.Machine.PageCache;
         long left = cache.Shadows.LongCount(s => s != 0);
@@ -102,5 +108,31 @@ public sealed class ShadowNodeTests
         // before the second reaches it), and without trimming every one finds its shadow.
         if (!trimmed) Assert.Equal(filePages, refaults);
         else Assert.True(refaults < filePages / 4, $"{refaults} refaults: trimmed shadows cannot refault");
+    }
+
+    [Fact]
+    public void Under_612_the_budget_comes_from_flushed_stats_so_shadows_evicted_before_a_flush_are_trimmed()
+    {
+        // 1,536 pages read twice through a 256-page memcg: 20 shadow-only nodes at most, within a budget of
+        // 256 >> 3 = 32 nodes. 6.1 sums exact counters: nothing is trimmed and (6.1 counting only recent
+        // refaults) no node is reclaimed. 6.12 reads the rstat copy, which no flush has filled: budget 0,
+        // so nodes go as fast as they fill and the second pass finds few shadows. A memory.stat read once
+        // the memcg is full flushes it, and 6.12 then keeps every shadow like 6.1.
+        var v61 = Create(1_536, limitPages: 256, KernelRules.V6_1, reads: 3_072);
+        v61.Run();
+        Assert.Equal(0, v61.Counter("t", VmEvent.WorkingsetNodeReclaim));
+
+        var stale = Create(1_536, limitPages: 256, KernelRules.V6_12, reads: 3_072);
+        stale.Run();
+        long refaults = stale.Counter("t", VmEvent.WorkingsetRefaultFile);
+        long left = stale.Machine.PageCache.Shadows.LongCount(s => s != 0);
+        Assert.Equal(stale.Counter("t", VmEvent.PgStealFile), refaults + stale.Machine.PageCache.DroppedShadows + left);
+        Assert.True(stale.Counter("t", VmEvent.WorkingsetNodeReclaim) >= 15, $"{stale.Counter("t", VmEvent.WorkingsetNodeReclaim)} nodes reclaimed");
+        Assert.True(refaults < 1_536 / 2, $"{refaults} refaults");
+
+        var flushed = Create(1_536, limitPages: 256, KernelRules.V6_12, reads: 3_072, memoryStatReads: new long[] { 256 });
+        flushed.Run();
+        Assert.Equal(0, flushed.Counter("t", VmEvent.WorkingsetNodeReclaim));
+        Assert.Equal(1_536, flushed.Counter("t", VmEvent.WorkingsetRefaultFile));
     }
 }

@@ -26,13 +26,7 @@ internal sealed partial class ClassicPolicy : LruPolicy
         _nodes = machine.Nodes.Length;
         _lruvecs = new ClassicLruvec[lruvecs];
         for (int i = 0; i < lruvecs; i++) _lruvecs[i] = new ClassicLruvec();
-        // The flusher runs on the system's 2 s cadence since boot, at no particular point of the run.
-        var phase = new Workloads.Xoshiro256StarStar(machine.Options.Seed ^ FlushPhaseSalt);
-        _flushPhaseNs = (long)(phase.NextDouble() * FlushTimeNs);
     }
-
-    private const ulong FlushPhaseSalt = 0x464C555348UL;
-    private readonly long _flushPhaseNs;
 
     public static int ListCount(int lruvecs) => lruvecs * ListsPerLruvec + 4;
 
@@ -136,11 +130,9 @@ internal sealed partial class ClassicPolicy : LruPolicy
 
     public override void FlushMemcgStats(MemCgroup memcg)
     {
+        base.FlushMemcgStats(memcg);
         for (int n = 0; n < _nodes; n++) FlushStats(_lruvecs[memcg.Index * _nodes + n], memcg, now: true);
     }
-
-    /// <summary>FLUSH_TIME: the period of the memcg stats flusher (flush_memcg_stats_dwork).</summary>
-    private const long FlushTimeNs = 2_000_000_000;
 
     /// <summary>lruvec_page_state(NR_LRU_BASE + lru) as reclaim reads it: current, or as of the last periodic flush.</summary>
     private long[] StatSizes(ClassicLruvec l, MemCgroup memcg)
@@ -166,7 +158,7 @@ internal sealed partial class ClassicPolicy : LruPolicy
     private void FlushStats(ClassicLruvec l, MemCgroup memcg, bool now = false)
     {
         // Periodic flushes at phase, phase + 2 s, ...: period k ≥ 1 begins with the k-th.
-        long period = _m.NowNs < _flushPhaseNs ? 0 : (_m.NowNs - _flushPhaseNs) / FlushTimeNs + 1;
+        long period = FlushPeriodNow;
         if (period <= l.FlushPeriod && !now) return;
         if (period > l.FlushPeriod) l.FlushPeriod = period;
         System.Array.Copy(l.Size, l.FlushedSize, ClassicLruvec.NrLruLists);

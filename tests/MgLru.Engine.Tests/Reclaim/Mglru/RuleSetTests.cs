@@ -80,10 +80,12 @@ public sealed class RuleSetTests
         // without recency add folios inactive (min_seq), so no aging is needed and every refault finds its
         // generation still the oldest: 256 activations. But lru_gen_in_fault() is the mapping's recency
         // (lru_gen_enter_fault), so none restores PG_workingset (workingset_restore 0). (Anon swap-ins
-        // through a mapping with recency restore every recent refault: KernelLabTests.)
+        // through a mapping with recency restore every recent refault: KernelLabTests.) A memory.stat read
+        // when the memcg is full flushes its stats, so the shadow-node budget does not read 0.
         uint[] trace = new uint[512];
         for (int i = 0; i < 512; i++) trace[i] = (uint)(i % 256);
-        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileMmap), 256 * Scenarios.Page, 0, vmaFlags: VmaFlags.RandRead);
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileMmap), 256 * Scenarios.Page, 0, vmaFlags: VmaFlags.RandRead,
+            memoryStatReads: new long[] { 120 });
         var cg = new MemCgroupSpec("t", 128 * Scenarios.Page, tasks: new[] { task });
         var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = KernelRules.V6_12, LruGenEnabled = 1, CheckInvariants = true }));
         sim.Run();
