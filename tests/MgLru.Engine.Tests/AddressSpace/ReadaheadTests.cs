@@ -103,6 +103,22 @@ public sealed class ReadaheadTests
     }
 
     [Fact]
+    public void A_readahead_window_is_one_read_request_and_the_first_continues_the_demanded_page()
+    {
+        // read() of pages 0..11 in order, only storage costing time. Page 0 misses: one request (FileReadNs)
+        // that window [0, 4) extends by pages 1..3 (FileReadPageNs each). Touching page 1 reads [4, 12), and
+        // touching page 4 reads [12, 28): one request each, 7 and 15 further pages. 3 requests, 25 further pages.
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(Enumerable.Range(0, 12).Select(i => (uint)i).ToArray(), 0, MemoryBackend.FileRead),
+            256 * Page, 0, vmaFlags: VmaFlags.SeqRead, file: "data");
+        var cg = new MemCgroupSpec("t", 1024 * Page, tasks: new[] { task });
+        var costs = new CostModel { AccessNs = 0, PageCacheHitNs = 0, FileReadNs = 100_000, FileReadPageNs = 1_000 };
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Costs = costs }));
+        sim.Run();
+        Assert.Equal(28 * 4, sim.Counter("t", VmEvent.PgPgIn));
+        Assert.Equal(3 * 100_000 + 25 * 1_000, sim.NowMs * 1e6, 3);
+    }
+
+    [Fact]
     public void Readahead_pages_enter_inactive_and_unreferenced()
     {
         // One read() of page 0 (a one-access trace) asks for one page: the initial window is 4 pages and
