@@ -197,13 +197,18 @@ public sealed class AddTaskCommand : PSCmdlet
         InputObject.AddTasks(tasks);
     }
 
-    /// <summary>fio with direct=0: random offsets, uniform (randread/randrw) or zipf:alpha when -Alpha is given.</summary>
+    /// <summary>
+    /// fio with direct=0: random offsets, uniform (randread/randrw) or zipf:alpha when -Alpha is given. fio's
+    /// default fadvise_hint=1 advises random I/O (POSIX_FADV_RANDOM, or POSIX_MADV_RANDOM with ioengine=mmap):
+    /// RandRead unless -VmaFlags says otherwise.
+    /// </summary>
     private void AddFio(long rss, double? writeFraction)
     {
         var backend = MyInvocation.BoundParameters.ContainsKey(nameof(Backend)) ? Backend : MemoryBackend.FileRead;
         if (backend == MemoryBackend.Anon) throw new ArgumentException("The Fio profile does file I/O; -Backend must be FileRead (read/write) or FileMmap (ioengine=mmap).", nameof(Backend));
         var kind = MyInvocation.BoundParameters.ContainsKey(nameof(Alpha)) ? WorkloadKind.Zipf : WorkloadKind.Uniform;
         var workload = new WorkloadSpec(kind, Alpha, populate: !NoPopulate, writeFraction: writeFraction ?? 0, backend: backend);
-        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, VmaFlags, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt));
+        var advice = MyInvocation.BoundParameters.ContainsKey(nameof(VmaFlags)) ? VmaFlags : VmaFlags.RandRead;
+        InputObject.AddTask(new TaskSpec(Name, workload, rss, Accesses, MoveTo?.Name, At, advice, ShareMmWith, File, RunFraction, mappings: Mapping, node: NodeOrDefault, memoryStatReads: ReadMemoryStatAt));
     }
 }
