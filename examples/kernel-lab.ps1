@@ -131,6 +131,7 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     }
     $simStat = @{}
     foreach ($entry in ($sim | Get-MemCgroupStat lab -AsObject)) { $simStat[$entry.Key] = [double]$entry.Value }
+    '{0,-16} | {1,-16} {2,10} {3,10} {4,8}' -f '', 'memory.stat', 'replay', 'kernel', 'diff'
     foreach ($key in 'pgscan', 'pgsteal', 'pgrefill', 'pgactivate') {
         '{0,-16} | {1,-16} {2,10:N0} {3,10:N0} {4,8}' -f '', $key, $simStat[$key], $kernelStat[$key], ('{0:+0.0;-0.0}%' -f (100.0 * ($simStat[$key] - $kernelStat[$key]) / $kernelStat[$key]))
     }

@@ -1,10 +1,10 @@
 namespace MgLru.Engine.Mm;
 
 /// <summary>
-/// A file's readahead window (struct file_ra_state, mm/readahead.c), in file page indexes. Only the
-/// sequential advice the kernel lab uses is modelled (MADV_SEQUENTIAL + POSIX_FADV_SEQUENTIAL): on a
-/// page-cache miss a synchronous window is read and one page of it carries PG_readahead; touching that
-/// page reads the next window asynchronously, so a sequential stream misses once and then stays ahead.
+/// A file's readahead window (struct file_ra_state, mm/readahead.c), in file page indexes: on a page-cache
+/// miss a synchronous window is read and one page of it carries PG_readahead; touching that page reads the
+/// next window asynchronously, so a sequential stream misses once and then stays ahead. A mapping without
+/// advice reads around its misses instead, while mmap_miss stays at most MMAP_LOTSAMISS.
 /// </summary>
 internal sealed class FileReadahead
 {
@@ -20,6 +20,9 @@ internal sealed class FileReadahead
 
     /// <summary>The page carrying PG_readahead, or -1.</summary>
     public long Marker { get; private set; } = -1;
+
+    /// <summary>ra->mmap_miss: a mapping's major faults less its hits (fault-around, cached faults), at least 0.</summary>
+    public int MmapMiss { get; set; }
 
     /// <summary>ra->prev_pos in pages: the last page read through a descriptor (-1: none yet).</summary>
     public long PrevIndex { get; set; } = -1;
@@ -66,6 +69,18 @@ internal sealed class FileReadahead
             AsyncSize = 1;
         }
         else return (index, req, -1);
+        return (Start, Size, Start + Size - AsyncSize);
+    }
+
+    /// <summary>
+    /// do_sync_mmap_readahead's read-around of a miss at <paramref name="index"/>: ra_pages centred on
+    /// the page, the last quarter asynchronous (its first page marked).
+    /// </summary>
+    public (long Start, long Count, long Mark) ReadAround(long index, long raPages)
+    {
+        Start = System.Math.Max(0, index - raPages / 2);
+        Size = raPages;
+        AsyncSize = raPages / 4;
         return (Start, Size, Start + Size - AsyncSize);
     }
 

@@ -20,6 +20,7 @@ internal sealed class KernelRuleSet
         LookAroundClearsTriggerFirst = v612;
         DebugfsTyfa = v612;
         ReadaheadStopsAtChargeFailure = v612;
+        MmapMissSparesWorkingset = v612;
         ReclaimReadsFlushedMemcgStats = v612;
         FolioActivateIsBatchedOffLru = v612 && rules < KernelRules.V6_14;
         ForceScanIgnoresNonleafYoung = v612;
@@ -71,6 +72,14 @@ internal sealed class KernelRuleSet
     /// the memcg cannot charge (__GFP_NORETRY) ends the window; 6.1 tries the following pages too.
     /// </summary>
     public bool ReadaheadStopsAtChargeFailure { get; }
+
+    /// <summary>
+    /// v6.10 "mm/filemap: don't decrease mmap_miss when folio has workingset flag": fault-around counts a
+    /// cached page as a hit against the file's mmap_miss only without PG_workingset, so a mapping whose
+    /// read-around batches refault (in a fault, so they get PG_workingset) stops reading around after
+    /// MMAP_LOTSAMISS net misses. 6.1 counts every cached page of the window.
+    /// </summary>
+    public bool MmapMissSparesWorkingset { get; }
 
     /// <summary>
     /// Memcg rstat flushing reworked after 6.1 (Yosry Ahmed's 2023 series): reclaim flushes

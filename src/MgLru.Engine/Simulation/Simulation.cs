@@ -742,7 +742,6 @@ public sealed partial class Simulation
     private bool AccessThroughFd(TaskRuntime task, Vma vma, int slot, bool write)
     {
         uint entry = _m.PageCache.Entries[slot];
-        bool sequential = (vma.Flags & VmaFlags.SeqRead) != 0;
         if ((entry & Pte.Present) != 0)
         {
             _m.NowNs += _m.Costs.PageCacheHitNs;
@@ -750,12 +749,11 @@ public sealed partial class Simulation
             if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
             _policy.MarkAccessed(f);
             if (_tiered) TierAccess(f, write, viaPte: false);
-            if (sequential) return ReadaheadOnHit(task, slot, viaFault: false);
-            return true;
+            return ReadaheadOnHit(task, vma, slot, viaFault: false);
         }
         task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
         bool alive = ReadIntoPageCache(task, slot, write, null) >= 0;
-        if (alive && sequential) alive = ReadaheadOnMiss(task, slot, viaFault: false);
+        if (alive) alive = ReadaheadOnMiss(task, vma, slot, viaFault: false);
         AfterSlowPath(_m.PageCache.Entries[slot], write);
         return alive;
     }
@@ -853,6 +851,12 @@ public sealed partial class Simulation
         if (Pte.IsPresent(pte)) return CopyOnWrite(task, vma, v, fileFrame: Pte.Frame(pte));
         if (vma.MapsFile && !Pte.IsSwap(pte))
         {
+            // do_read_fault: fault-around first; if it mapped the page, that was all (a minor fault).
+            if (!write && FaultAround(task, vma, v))
+            {
+                _m.Spend(_m.Costs.MinorFaultNs);
+                return true;
+            }
             // filemap_fault: a page already in the page cache is only mapped (a minor fault; it stays
             // charged to whoever read it in); otherwise it is read in (a major fault).
             bool shared = vma.Backend == MemoryBackend.FileMmap;
@@ -876,10 +880,8 @@ public sealed partial class Simulation
             _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young | (shared ? 0 : Pte.ReadOnly));
             task.Mm.Rss++;
             if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
-            // MADV_SEQUENTIAL: the page is mapped first, so reading ahead cannot reclaim it from under the fault.
-            if ((vma.Flags & VmaFlags.SeqRead) != 0)
-                return cached ? ReadaheadOnHit(task, slot, viaFault: true) : ReadaheadOnMiss(task, slot, viaFault: true);
-            return true;
+            // The page is mapped first, so reading ahead cannot reclaim it from under the fault.
+            return cached ? ReadaheadOnHit(task, vma, slot, viaFault: true) : ReadaheadOnMiss(task, vma, slot, viaFault: true);
         }
         if (!_reclaim.TryCharge(memcg, task.Mm)) return false;
         pte = ptes[v]; // reclaim cannot touch a non-present entry, but re-read for clarity

@@ -78,19 +78,88 @@ public sealed class ReadaheadTests
     public void A_sequential_mapping_takes_one_major_fault_and_reads_the_rest_ahead()
     {
         // 256 pages faulted in order under MADV_SEQUENTIAL: page 0 misses (sync window [0, 64), page 32
-        // marked); every other page is in the page cache when touched (a minor fault); touching 32 reads
-        // [64, 128) marked at 64, and so on. One major fault, 256 pages read, 255 minor faults.
+        // marked). Fault-around maps the cached pages of each aligned 16-page window: the fault at 1 maps
+        // 1..15, at 16 maps 16..31. At 32 it maps 33..47 but leaves the marked page to filemap_fault, which
+        // reads [64, 128) marked at 64; and so on (the window past the file's end reads nothing). One major
+        // fault, 256 pages read, 17 faults: 0, 1 and two per 32 pages from 16 on (16, 32, 48, ..., 240).
         var sim = Stream(MemoryBackend.FileMmap, VmaFlags.SeqRead);
         Assert.Equal(1, sim.Counter("t", VmEvent.PgMajFault));
-        Assert.Equal(256, sim.Counter("t", VmEvent.PgFault));
+        Assert.Equal(17, sim.Counter("t", VmEvent.PgFault));
         Assert.Equal(256 * 4, sim.Counter("t", VmEvent.PgPgIn));
     }
 
     [Fact]
-    public void Without_sequential_advice_every_page_of_a_mapping_is_a_major_fault()
+    public void Under_MADV_RANDOM_every_page_of_a_mapping_is_a_major_fault()
     {
-        Assert.Equal(256, Stream(MemoryBackend.FileMmap, VmaFlags.RandRead).Counter("t", VmEvent.PgMajFault));
-        Assert.Equal(256, Stream(MemoryBackend.FileMmap, VmaFlags.None).Counter("t", VmEvent.PgMajFault));
+        // No readahead; fault-around finds nothing cached ahead of a sequential walk.
+        var sim = Stream(MemoryBackend.FileMmap, VmaFlags.RandRead);
+        Assert.Equal(256, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(256, sim.Counter("t", VmEvent.PgFault));
+    }
+
+    [Fact]
+    public void Without_advice_a_mapping_reads_around_its_misses()
+    {
+        // do_sync_mmap_readahead: the miss at 0 reads 32 pages around it ([0, 32), async part 8: page 24
+        // marked); mmap_miss 1. Fault-around then maps 1..15 at the fault on 1 and 16..31 but 24 at the fault
+        // on 16; the fault on 24 finds it cached and reads [32, 64) marked at 32 (the expected index: the
+        // window moves on at the full 32 pages). From then on as with MADV_SEQUENTIAL: faults at 32, 48, 64,
+        // ..., 240. One major fault of 18: 0, 1, 16, 24 and 32..240 in steps of 16.
+        var sim = Stream(MemoryBackend.FileMmap, VmaFlags.None);
+        Assert.Equal(1, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(18, sim.Counter("t", VmEvent.PgFault));
+        Assert.Equal(256 * 4, sim.Counter("t", VmEvent.PgPgIn));
+    }
+
+    private static Engine.Simulation.Simulation Mapping(uint[] trace, long pages, KernelRules rules)
+    {
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace, backend: MemoryBackend.FileMmap), pages * Page, 0, file: "data");
+        var cg = new MemCgroupSpec("t", 2 * pages * Page, tasks: new[] { task });
+        return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Rules = rules, CheckInvariants = true }));
+    }
+
+    [Fact]
+    public void Read_around_stops_once_a_mapping_has_missed_more_than_100_times_net()
+    {
+        // 102 faults 64 pages apart, nothing else cached near them: each raises mmap_miss by one. Faults 1..100
+        // read 32 pages around the miss ([0, 32) for the first, [64j - 16, 64j + 16) after); the 101st and
+        // 102nd find mmap_miss above MMAP_LOTSAMISS and read their page alone: 3,202 pages.
+        uint[] trace = Enumerable.Range(0, 102).Select(j => (uint)(64 * j)).ToArray();
+        var sim = Mapping(trace, 64 * 102, KernelRules.V6_12);
+        sim.Run();
+        Assert.Equal(102, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(3_202 * 4, sim.Counter("t", VmEvent.PgPgIn));
+        Assert.Equal(102, sim.Machine.PageCache.Files[0].Readahead.MmapMiss);
+    }
+
+    [Theory]
+    [InlineData(KernelRules.V6_1, false, 0)]
+    [InlineData(KernelRules.V6_12, false, 0)]
+    [InlineData(KernelRules.V6_1, true, 0)]
+    [InlineData(KernelRules.V6_12, true, 4)]
+    public void Fault_around_counts_cached_pages_as_hits_against_mmap_miss_but_from_6_10_not_workingset_ones(KernelRules rules, bool workingset, int mmapMiss)
+    {
+        // Four misses 64 pages apart (mmap_miss 4), each reading 32 pages around it; then a fault on page 65,
+        // cached by the read-around of 64 but not mapped: fault-around sees the 16 cached pages 64..79 and
+        // maps 65..79 (a minor fault). 6.1 counts each as a hit (mmap_miss 4 → 0); 6.12 skips pages with
+        // PG_workingset (set here on every cached page, as a recent refault in a fault sets it).
+        var sim = Mapping(new uint[] { 0, 64, 128, 192, 65 }, 256, rules);
+        sim.Step(4);
+        var file = sim.Machine.PageCache.Files[0];
+        Assert.Equal(4, file.Readahead.MmapMiss);
+        if (workingset)
+        {
+            for (int i = 0; i < file.Pages; i++)
+            {
+                uint entry = sim.Machine.PageCache.Entries[file.Base + i];
+                if ((entry & Pte.Present) != 0) sim.Machine.Frames.Flags[Pte.Frame(entry)] |= Memory.PageFlags.Workingset;
+            }
+        }
+        sim.Run();
+        Assert.Equal(4, sim.Counter("t", VmEvent.PgMajFault));
+        Assert.Equal(5, sim.Counter("t", VmEvent.PgFault));
+        Assert.Equal(mmapMiss, file.Readahead.MmapMiss);
+        Assert.Equal(4 + 15, sim.Machine.Mms[0].Rss);
     }
 
     [Fact]
