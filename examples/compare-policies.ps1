@@ -4,11 +4,8 @@ param([long] $Accesses = 1000000, [long] $Seed = 1)
 
 function New-Scenario { New-MemCgroup -Name kv -Limit 64MB | Add-Task -Name kv -Workload Zipf -Rss 96MB -Accesses $Accesses }
 
-$runs = @(
-    New-Scenario | Invoke-Reclaim -Policy Classic -Swap 1GB -Seed $Seed
-    New-Scenario | Invoke-Reclaim -LruGenEnabled 1 -Swap 1GB -Seed $Seed
-    New-Scenario | Invoke-Reclaim -PageTableWalk -Swap 1GB -Seed $Seed
-)
+# A table of runs: the three configurations side by side (in parallel), rows in this order.
+$runs = @(New-Scenario | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run @{ Policy = 'Classic' }, @{ LruGenEnabled = 1 }, @{ PageTableWalk = $true })
 $runs
 
 '{0,-8} {1,-7} {2,10} {3,9} {4,9} {5,10} {6,11}' -f 'Policy', 'Enabled', 'MajFault', 'PgScan', 'PgSteal', 'PgActivate', 'Reclaim(ms)'

@@ -16,10 +16,7 @@ function New-KeyValue {
 }
 
 '== memcached-like: rmap-only aging vs page-table walks'
-$kv = @(
-    New-KeyValue | Invoke-Reclaim -LruGenEnabled 1 -Swap 1GB -Seed $Seed
-    New-KeyValue | Invoke-Reclaim -LruGenEnabled 7 -Swap 1GB -Seed $Seed
-)
+$kv = @(New-KeyValue | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
 '{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7} {6,7} {7,7} {8,7} {9,12}' -f 'Enabled', 'MajFault', 'PgSteal', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
 foreach ($r in $kv) {
     '{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7:N1} {6,7:N1} {7,7:N1} {8,7:N1} {9,12:N0}' -f $r.LruGenEnabled, $r.PgMajFault, $r.PgSteal, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
@@ -34,10 +31,7 @@ function New-Sparse {
 
 ''
 '== sparse access: walks with the mm bitmap and Bloom filters vs forced full scans'
-$sparse = @(
-    New-Sparse | Invoke-Reclaim -PageTableWalk -Swap 1GB -Seed $Seed
-    New-Sparse | Invoke-Reclaim -PageTableWalk -WalkForceScan -Swap 1GB -Seed $Seed
-)
+$sparse = @(New-Sparse | Invoke-Reclaim -PageTableWalk -Swap 1GB -Seed $Seed -Run @{ WalkForceScan = $false }, @{ WalkForceScan = $true })
 '{0,-9} {1,8} {2,8} {3,10} {4,10} {5,9} {6,9} {7,10} {8,10}' -f 'Walks', 'MmsWalk', 'MmsSkip', 'PtesScan', 'YoungPtes', 'BloomSkip', 'PmdSkip', 'Ptes/young', 'Walk(ms)'
 foreach ($pair in @(@('filtered', $sparse[0]), @('forced', $sparse[1]))) {
     $r = $pair[1]
@@ -48,12 +42,10 @@ foreach ($pair in @(@('filtered', $sparse[0]), @('forced', $sparse[1]))) {
 ''
 '== server-benchmark shape: uniform keys, ramdisk-like swap (600 ns a page each way)'
 $brd = New-ReclaimCostModel -ZramReadNs 600 -ZramWriteNs 600
-$server = foreach ($mode in 1, 7) {
-    $cg = New-MemCgroup -Name kv -Limit 64MB
-    $null = $cg | Add-Task -Name worker1 -Workload Uniform -Rss 96MB -Accesses 400000
-    foreach ($i in 2..4) { $null = $cg | Add-Task -Name "worker$i" -ShareMmWith worker1 -Workload Uniform -Rss 96MB -Accesses 400000 -NoPopulate }
-    $cg | Invoke-Reclaim -LruGenEnabled $mode -Swap 1GB -CostModel $brd -Seed $Seed
-}
+$cg = New-MemCgroup -Name kv -Limit 64MB
+$null = $cg | Add-Task -Name worker1 -Workload Uniform -Rss 96MB -Accesses 400000
+foreach ($i in 2..4) { $null = $cg | Add-Task -Name "worker$i" -ShareMmWith worker1 -Workload Uniform -Rss 96MB -Accesses 400000 -NoPopulate }
+$server = @($cg | Invoke-Reclaim -Swap 1GB -CostModel $brd -Seed $Seed -Run @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
 '{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7} {6,7} {7,7} {8,7} {9,12}' -f 'Enabled', 'MajFault', 'PgScan', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Swap%', 'Ops/s'
 foreach ($r in $server) {
     '{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7:N1} {6,7:N1} {7,7:N1} {8,7:N1} {9,12:N0}' -f $r.LruGenEnabled, $r.PgMajFault, $r.PgScan, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond

@@ -74,4 +74,46 @@ public sealed class SweepTests
         Assert.Empty(output);
         Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
     }
+
+    [Fact]
+    public void A_table_of_runs_runs_each_row_in_order_and_each_equals_its_single_run()
+    {
+        // Rows a product of -Policy, -Swappiness ... cannot express: rmap-only against walks against classic.
+        var table = Rows($"{Cgroup} | Invoke-Reclaim -Swap 64MB -KernelRules V6_12 -Run @{{ LruGenEnabled = 1 }}, @{{ PageTableWalk = $true }}, @{{ Policy = 'Classic'; Swappiness = 100 }}, @{{ KernelRules = 'V6_1'; Seed = 2 }}");
+        Assert.Equal(
+            new[] { ("Mglru", "0x0001", "V6_12", 60, 1UL), ("Mglru", "0x0007", "V6_12", 60, 1UL), ("Classic", "0x0000", "V6_12", 100, 1UL), ("Mglru", "0x0001", "V6_1", 60, 2UL) },
+            table.Select(r => (r.Policy, r.LruGenEnabled, r.KernelRules, r.Swappiness, r.Seed)));
+        string[] singles = { "-LruGenEnabled 1", "-PageTableWalk", "-Policy Classic -Swappiness 100", "-KernelRules V6_1 -Seed 2" };
+        for (int i = 0; i < singles.Length; i++)
+        {
+            string rules = singles[i].Contains("KernelRules") ? "" : " -KernelRules V6_12";
+            var single = Assert.Single(Rows($"{Cgroup} | Invoke-Reclaim -Swap 64MB{rules} {singles[i]}"));
+            Assert.Equal(Fields(single), Fields(table[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData("@{ Swapiness = 1 }", "'Swapiness' is not a run option")]
+    [InlineData("@{ Swappiness = 300 }", "Swappiness = 300 is outside 0..200")]
+    [InlineData("@{ Policy = 'Foo' }", "Policy = 'Foo' is not a ReclaimPolicy")]
+    [InlineData("@{ Seed = 1 }, @{ Seed = 1, 2 }", "-Run row 2: Seed takes one value")]
+    public void A_bad_row_is_an_InvalidScenario_error_naming_the_row_and_the_option(string rows, string message)
+    {
+        var (output, shell) = Ps.Run($"{Cgroup} | Invoke-Reclaim -Run {rows}");
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains(message, error.Exception.Message);
+    }
+
+    [Fact]
+    public void A_table_of_runs_and_a_sweep_parameter_with_several_values_do_not_mix()
+    {
+        var (output, shell) = Ps.Run($"{Cgroup} | Invoke-Reclaim -Swappiness 10,20 -Run @{{ Policy = 'Classic' }}");
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("-Swappiness", error.Exception.Message);
+    }
 }

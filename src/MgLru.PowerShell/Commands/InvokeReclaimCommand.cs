@@ -94,7 +94,7 @@ public sealed class InvokeReclaimCommand : ScenarioCommandBase
         {
             _scenario = scenario;
             var o = scenario.Options;
-            Configuration = $"Policy={o.Policy} KernelRules={o.Rules} Swappiness={o.Swappiness} Seed={o.Seed}";
+            Configuration = $"Policy={o.Policy}{(o.Policy == ReclaimPolicy.Mglru ? $" LruGenEnabled=0x{o.LruGenEnabled:x4}" : "")} KernelRules={o.Rules} Swappiness={o.Swappiness} Seed={o.Seed}";
         }
 
         public string Configuration { get; }

@@ -1,6 +1,10 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
+using System.Reflection;
 using MgLru.Engine.Scenario;
 using MgLru.PowerShell.Model;
 
@@ -134,6 +138,16 @@ public abstract class ScenarioCommandBase : PSCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long[] Seed { get; set; } = { 1 };
 
+    /// <summary>
+    /// A table of runs: one hashtable per run, keyed by this command's run options (Policy, KernelRules,
+    /// PageTableWalk, LruGenEnabled, Swappiness, Seed, MinTtl, CostModel, ...), one value each; what a row
+    /// leaves out comes from the command's own parameters. For combinations a product cannot express,
+    /// such as rmap-only against walks against the classic LRU.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public Hashtable[]? Run { get; set; }
+
     protected IReadOnlyList<MemCgroup> Cgroups => _cgroups;
 
     protected override void ProcessRecord()
@@ -144,7 +158,8 @@ public abstract class ScenarioCommandBase : PSCmdlet
 
     /// <summary>
     /// One scenario per combination of -Policy, -KernelRules, -Swappiness and -Seed, in that nesting order
-    /// (policy outermost), without repeats; or a terminating InvalidScenario error naming what is wrong.
+    /// (policy outermost), without repeats; with -Run, one per row of the table, in order. Or a terminating
+    /// InvalidScenario error naming what is wrong.
     /// </summary>
     protected IReadOnlyList<ScenarioSpec> BuildScenarios()
     {
@@ -158,55 +173,25 @@ public abstract class ScenarioCommandBase : PSCmdlet
                     WriteWarning($"Memory cgroup '{cg.Name}' has no tasks; pipe it through Add-Task to give it some.");
                 specs.Add(cg.ToSpec());
             }
-            bool enabledGiven = MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled));
-            int enabled = enabledGiven
-                ? LruGenEnabled
-                : PageTableWalk ? RunOptions.LruGenCore | RunOptions.LruGenMmWalk | RunOptions.LruGenNonleafYoung : RunOptions.LruGenCore;
-            var policies = new List<ReclaimPolicy>();
-            foreach (var requested in Policy)
-            {
-                var policy = requested;
-                if (enabledGiven && LruGenEnabled == 0)
-                {
-                    if (MyInvocation.BoundParameters.ContainsKey(nameof(Policy)) && requested == ReclaimPolicy.Mglru)
-                        throw new ArgumentException("-LruGenEnabled 0 turns the Multi-Gen LRU off; it contradicts -Policy Mglru.", nameof(LruGenEnabled));
-                    policy = ReclaimPolicy.Classic;
-                }
-                if (!policies.Contains(policy)) policies.Add(policy);
-            }
+            if (Run == null) return Combinations(specs, NoRowKeys);
+            foreach (string sweep in SweepOptions)
+                if (((Array)RunOption(sweep).GetValue(this)!).Length > 1)
+                    throw new ArgumentException($"-Run gives each run its own options; -{sweep} with several values would sweep every row as well. Put the values in the rows instead.", sweep);
+            // Each row is applied to this command's options and undone afterwards, so a row only changes what it names.
+            var saved = RunOptionNames.ToDictionary(n => n, n => RunOption(n).GetValue(this), StringComparer.OrdinalIgnoreCase);
             var scenarios = new List<ScenarioSpec>();
-            foreach (var policy in policies)
-                foreach (var rules in Distinct(KernelRules))
-                    foreach (var swappiness in Distinct(Swappiness))
-                        foreach (var seed in Distinct(Seed))
-                        {
-                            var options = new RunOptions
-                            {
-                                Policy = policy,
-                                Rules = rules,
-                                LruGenEnabled = enabled,
-                                LookAround = LookAround,
-                                WalkForceScan = WalkForceScan,
-                                Walkers = Walkers,
-                                Swappiness = swappiness,
-                                SwapBytes = Swap,
-                                MemoryBytes = Memory,
-                                Costs = CostModel,
-                                SwapDevice = SwapDevice,
-                                MinTtlMs = MinTtl,
-                                Seed = (ulong)seed,
-                                Nodes = Node,
-                                NodeDistances = NodeDistance,
-                                Demotion = Demotion,
-                                DemotionMode = DemotionMode,
-                                Promotion = Promotion,
-                                HotThresholdMs = HotThresholdMs,
-                                PromoteRateLimitMBps = PromoteRateLimitMBps,
-                                PromotionScanPeriodMs = PromotionScanPeriodMs,
-                                TimelineIntervalMs = TimelineIntervalMs,
-                            };
-                            scenarios.Add(new ScenarioSpec(specs, options));
-                        }
+            try
+            {
+                for (int i = 0; i < Run.Length; i++)
+                {
+                    foreach (var kv in saved) RunOption(kv.Key).SetValue(this, kv.Value);
+                    scenarios.AddRange(Combinations(specs, ApplyRow(Run[i], i + 1)));
+                }
+            }
+            finally
+            {
+                foreach (var kv in saved) RunOption(kv.Key).SetValue(this, kv.Value);
+            }
             return scenarios;
         }
         catch (ArgumentException e)
@@ -214,6 +199,119 @@ public abstract class ScenarioCommandBase : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "InvalidScenario", ErrorCategory.InvalidArgument, _cgroups));
             throw; // not reached: ThrowTerminatingError always throws
         }
+    }
+
+    private static readonly HashSet<string> NoRowKeys = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The options whose several values sweep.</summary>
+    private static readonly string[] SweepOptions = { nameof(Policy), nameof(KernelRules), nameof(Swappiness), nameof(Seed) };
+
+    /// <summary>The options a -Run row may set: every run option a scenario file fixes.</summary>
+    private static IEnumerable<string> RunOptionNames => ScenarioFileKeeps.Where(n => n != nameof(Run));
+
+    private PropertyInfo RunOption(string name) => typeof(ScenarioCommandBase).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)!;
+
+    /// <summary>Sets this command's options from one -Run row (row numbers from 1); returns the keys it set.</summary>
+    private HashSet<string> ApplyRow(Hashtable row, int number)
+    {
+        if (row == null) throw new ArgumentException($"-Run row {number} is empty.", nameof(Run));
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in row)
+        {
+            string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
+            if (!RunOptionNames.Contains(key, StringComparer.OrdinalIgnoreCase))
+                throw new ArgumentException($"-Run row {number}: '{key}' is not a run option; a row may set {string.Join(", ", RunOptionNames)}.", nameof(Run));
+            var property = RunOption(key);
+            object? value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            object converted;
+            try
+            {
+                converted = property.PropertyType == typeof(SwitchParameter)
+                    ? new SwitchParameter(LanguagePrimitives.ConvertTo<bool>(value))
+                    : LanguagePrimitives.ConvertTo(value, property.PropertyType, CultureInfo.InvariantCulture);
+            }
+            catch (PSInvalidCastException)
+            {
+                throw new ArgumentException($"-Run row {number}: {property.Name} = '{value}' is not a {Describe(property.PropertyType)}.", nameof(Run));
+            }
+            if (converted is Array array && array.Length != 1 && SweepOptions.Contains(property.Name))
+                throw new ArgumentException($"-Run row {number}: {property.Name} takes one value in a row ({array.Length} given); give each value its own row.", nameof(Run));
+            if (converted == null && property.GetCustomAttribute<ValidateNotNullAttribute>() != null)
+                throw new ArgumentException($"-Run row {number}: {property.Name} cannot be empty.", nameof(Run));
+            var range = property.GetCustomAttribute<ValidateRangeAttribute>();
+            if (range != null)
+                foreach (object item in converted is Array items ? items : new[] { converted })
+                {
+                    var comparable = (IComparable)item;
+                    if (comparable.CompareTo(Convert.ChangeType(range.MinRange, item.GetType(), CultureInfo.InvariantCulture)) < 0
+                        || comparable.CompareTo(Convert.ChangeType(range.MaxRange, item.GetType(), CultureInfo.InvariantCulture)) > 0)
+                        throw new ArgumentException($"-Run row {number}: {property.Name} = {item} is outside {range.MinRange}..{range.MaxRange}.", nameof(Run));
+                }
+            property.SetValue(this, converted);
+            keys.Add(property.Name);
+        }
+        return keys;
+    }
+
+    private static string Describe(Type type) =>
+        type.IsArray ? Describe(type.GetElementType()!) : type.IsEnum ? $"{type.Name} ({string.Join(", ", Enum.GetNames(type))})" : type == typeof(SwitchParameter) ? "Boolean" : type.Name;
+
+    /// <summary>The scenarios of the current option values; <paramref name="rowKeys"/>: the options a -Run row set, which count as given.</summary>
+    private List<ScenarioSpec> Combinations(List<MemCgroupSpec> specs, HashSet<string> rowKeys)
+    {
+        // A row's own -PageTableWalk wins over the command's -LruGenEnabled; its own -LruGenEnabled over both.
+        bool enabledGiven = rowKeys.Contains(nameof(LruGenEnabled))
+            || (MyInvocation.BoundParameters.ContainsKey(nameof(LruGenEnabled)) && !rowKeys.Contains(nameof(PageTableWalk)));
+        bool policyGiven = rowKeys.Contains(nameof(Policy)) || MyInvocation.BoundParameters.ContainsKey(nameof(Policy));
+        int enabled = enabledGiven
+            ? LruGenEnabled
+            : PageTableWalk ? RunOptions.LruGenCore | RunOptions.LruGenMmWalk | RunOptions.LruGenNonleafYoung : RunOptions.LruGenCore;
+        var policies = new List<ReclaimPolicy>();
+        foreach (var requested in Policy)
+        {
+            var policy = requested;
+            if (enabledGiven && LruGenEnabled == 0)
+            {
+                if (policyGiven && requested == ReclaimPolicy.Mglru)
+                    throw new ArgumentException("-LruGenEnabled 0 turns the Multi-Gen LRU off; it contradicts -Policy Mglru.", nameof(LruGenEnabled));
+                policy = ReclaimPolicy.Classic;
+            }
+            if (!policies.Contains(policy)) policies.Add(policy);
+        }
+        var scenarios = new List<ScenarioSpec>();
+        foreach (var policy in policies)
+            foreach (var rules in Distinct(KernelRules))
+                foreach (var swappiness in Distinct(Swappiness))
+                    foreach (var seed in Distinct(Seed))
+                    {
+                        var options = new RunOptions
+                        {
+                            Policy = policy,
+                            Rules = rules,
+                            LruGenEnabled = enabled,
+                            LookAround = LookAround,
+                            WalkForceScan = WalkForceScan,
+                            Walkers = Walkers,
+                            Swappiness = swappiness,
+                            SwapBytes = Swap,
+                            MemoryBytes = Memory,
+                            Costs = CostModel,
+                            SwapDevice = SwapDevice,
+                            MinTtlMs = MinTtl,
+                            Seed = (ulong)seed,
+                            Nodes = Node,
+                            NodeDistances = NodeDistance,
+                            Demotion = Demotion,
+                            DemotionMode = DemotionMode,
+                            Promotion = Promotion,
+                            HotThresholdMs = HotThresholdMs,
+                            PromoteRateLimitMBps = PromoteRateLimitMBps,
+                            PromotionScanPeriodMs = PromotionScanPeriodMs,
+                            TimelineIntervalMs = TimelineIntervalMs,
+                        };
+                        scenarios.Add(new ScenarioSpec(specs, options));
+                    }
+        return scenarios;
     }
 
     /// <summary>
@@ -262,7 +360,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
         nameof(Policy), nameof(KernelRules), nameof(PageTableWalk), nameof(LruGenEnabled), nameof(Walkers), nameof(WalkForceScan), nameof(LookAround),
         nameof(Memory), nameof(Swap), nameof(SwapDevice), nameof(Swappiness), nameof(MinTtl), nameof(CostModel), nameof(Node), nameof(NodeDistance),
         nameof(Demotion), nameof(DemotionMode), nameof(Promotion), nameof(HotThresholdMs), nameof(PromoteRateLimitMBps), nameof(PromotionScanPeriodMs),
-        nameof(TimelineIntervalMs), nameof(Seed),
+        nameof(TimelineIntervalMs), nameof(Seed), nameof(Run),
     };
 
     private ScenarioSpec ScenarioFromFile(ReclaimScenario scenario)
@@ -282,7 +380,7 @@ public abstract class ScenarioCommandBase : PSCmdlet
         var scenarios = BuildScenarios();
         if (scenarios.Count != 1)
         {
-            var e = new ArgumentException($"{MyInvocation.MyCommand.Name} runs one configuration, but -Policy, -KernelRules, -Swappiness and -Seed give {scenarios.Count}; give each one value, or sweep with Invoke-Reclaim.");
+            var e = new ArgumentException($"{MyInvocation.MyCommand.Name} runs one configuration, but -Policy, -KernelRules, -Swappiness, -Seed and -Run give {scenarios.Count}; give each one value, or sweep with Invoke-Reclaim.");
             ThrowTerminatingError(new ErrorRecord(e, "OneConfigurationOnly", ErrorCategory.InvalidArgument, null));
         }
         return scenarios[0];
