@@ -162,6 +162,28 @@ public sealed class ReadaheadTests
         Assert.Equal(4 + 15, sim.Machine.Mms[0].Rss);
     }
 
+    [Theory]
+    [InlineData(VmaFlags.None, 32, 32)]    // read-around [24, 56), all in the youngest generation (in a fault with recency)
+    [InlineData(VmaFlags.SeqRead, 64, 0)]  // the 64-page window from 40, none active: no recency under MADV_SEQUENTIAL
+    [InlineData(VmaFlags.RandRead, 1, 0)]  // just the page, inactive
+    public void Pages_read_ahead_inside_a_fault_join_the_youngest_generation_only_on_a_mapping_with_recency(VmaFlags advice, int read, int youngest)
+    {
+        // One fault at page 40 of a 256-page mapping (MGLRU, room for everything, 6.12's placement: active
+        // folios go to max_seq): folio_add_lru inside the fault makes every page it adds active
+        // (lru_gen_in_fault), the read-around batch included.
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(new uint[] { 40 }, backend: MemoryBackend.FileMmap), 256 * Page, 0, vmaFlags: advice, file: "data");
+        var cg = new MemCgroupSpec("t", 1024 * Page, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { LruGenEnabled = 1, Rules = KernelRules.V6_12, CheckInvariants = true }));
+        sim.Run();
+        Assert.Equal(read * 4, sim.Counter("t", VmEvent.PgPgIn));
+        var cache = sim.Machine.PageCache;
+        var file = cache.Files.Single(f => f.Name == "data");
+        int maxGen = Engine.Reclaim.Mglru.Lruvec.GenFromSeq(sim.Machine.Memcgs[1].Lruvecs[0].MaxSeq);
+        int inYoungest = Enumerable.Range(0, 256).Count(i => (cache.Entries[file.Base + i] & Pte.Present) != 0
+            && Memory.PageFlags.Gen(sim.Machine.Frames.Flags[Pte.Frame(cache.Entries[file.Base + i])]) == maxGen);
+        Assert.Equal(youngest, inYoungest);
+    }
+
     [Fact]
     public void Sequential_reads_miss_the_page_cache_once()
     {
