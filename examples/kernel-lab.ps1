@@ -25,6 +25,9 @@ $vmaFlags = $trace.VmaFlags
 $pattern = $trace.Run.Pattern
 # What else the memcg pays for: the program, its permutation and Zipf CDF, the data's page tables (lab README).
 $overheadPages = $trace.Run.OverheadPages
+# The lab VM's clock: its costs, uniformly slower than the defaults (MemwlRun.LabVmPace), so that the 2 s memcg
+# stats flusher acts at the same points of a run as in the lab.
+$labCosts = $trace.Run.CostModel
 $refaultType = if ($backend -eq 'Anon') { 'anon' } else { 'file' }
 
 '{0}: {1}, {2} {3}, {4:N0} accesses, {5} memory.stat reads, overhead {6:N0} pages' -f $Workload, $backend, $pattern, $vmaFlags, $trace.Requests, $trace.MemoryStatReads.Count, $overheadPages
@@ -68,7 +71,7 @@ $rows = @{}
 $modes = @(foreach ($mode in 7, 3, 1, 0) { if ($labRuns.ContainsKey(('k6.1/0x{0:x4}' -f $mode)) -or $labRuns.ContainsKey(('k6.12/0x{0:x4}' -f $mode))) { $mode } })
 foreach ($mode in $modes) {
     $modeParameters = Get-ModeParameters $mode
-    $sweep = New-LabMemCgroup | Invoke-Reclaim @modeParameters -KernelRules (Get-LabRules 'k6.1'), (Get-LabRules 'k6.12') -Swap 1GB -Swappiness 60
+    $sweep = New-LabMemCgroup | Invoke-Reclaim @modeParameters -KernelRules (Get-LabRules 'k6.1'), (Get-LabRules 'k6.12') -Swap 1GB -Swappiness 60 -CostModel $labCosts
     $rows['k6.1/' + $mode] = $sweep[0]
     $rows['k6.12/' + $mode] = $sweep[1]
 }
@@ -111,7 +114,7 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     $statDump = [System.IO.Path]::Combine($dumps, "memory.stat-$kernel-$Workload-m0x7.txt")
     if (-not [System.IO.File]::Exists($genDump) -or -not [System.IO.File]::Exists($statDump)) { continue }
     $rules = Get-LabRules $kernel
-    $sim = New-LabMemCgroup | Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60
+    $sim = New-LabMemCgroup | Start-ReclaimSimulation -LruGenEnabled 7 -KernelRules $rules -Swap 1GB -Swappiness 60 -CostModel $labCosts
     $null = $sim | Step-ReclaimSimulation
     $kernelGens = @(Get-LabGenerations ([System.IO.File]::ReadAllLines($genDump)))
     $simGens = @(Get-LabGenerations (($sim | Get-LruGen) -split "`n"))
@@ -157,7 +160,7 @@ foreach ($channel in $channels) {
     })
     if ($stats.Count -ne $trace.MemoryStatReads.Count) { continue }
     $modeParameters = Get-ModeParameters $mode
-    $sim = New-LabMemCgroup | Start-ReclaimSimulation @modeParameters -KernelRules $rules -Swap 1GB -Swappiness 60
+    $sim = New-LabMemCgroup | Start-ReclaimSimulation @modeParameters -KernelRules $rules -Swap 1GB -Swappiness 60 -CostModel $labCosts
     ''
     '{0} 0x{1:x} ({2}), phase by phase: replay / kernel' -f $kernel.Substring(1), $mode, [System.IO.Path]::GetFileName($channel)
     '{0,-9} {1,10} {2,21} {3,21} {4,21} {5,21}' -f 'Read', 'Accesses', 'pgmajfault', 'pgscan', 'pgsteal', "refault_$refaultType"

@@ -45,4 +45,32 @@ public sealed class CostModel
     public int MigratePageNs { get; init; } = 2_000;
     /// <summary>A NUMA hinting fault (a PROT_NONE PTE of a slow-tier page touched), before any migration.</summary>
     public int NumaHintFaultNs { get; init; } = 1_000;
+
+    /// <summary>Every cost times <paramref name="factor"/>: the same machine, uniformly slower or faster.</summary>
+    public CostModel Scaled(double factor)
+    {
+        if (!(factor > 0) || double.IsInfinity(factor)) throw new System.ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be positive and finite.");
+        int S(int ns) => (int)System.Math.Min(int.MaxValue, System.Math.Round(ns * factor));
+        return new CostModel
+        {
+            AccessNs = S(AccessNs),
+            MinorFaultNs = S(MinorFaultNs),
+            MajorFaultNs = S(MajorFaultNs),
+            ZramReadNs = S(ZramReadNs),
+            ZramWriteNs = S(ZramWriteNs),
+            SsdReadNs = S(SsdReadNs),
+            SsdWriteNs = S(SsdWriteNs),
+            PageCacheHitNs = S(PageCacheHitNs),
+            FileReadNs = S(FileReadNs),
+            FileReadPageNs = S(FileReadPageNs),
+            ScanFolioNs = S(ScanFolioNs),
+            RmapWalkNs = S(RmapWalkNs),
+            PteVisitNs = S(PteVisitNs),
+            PmdVisitNs = S(PmdVisitNs),
+            BloomTestNs = S(BloomTestNs),
+            FreePageNs = S(FreePageNs),
+            MigratePageNs = S(MigratePageNs),
+            NumaHintFaultNs = S(NumaHintFaultNs),
+        };
+    }
 }

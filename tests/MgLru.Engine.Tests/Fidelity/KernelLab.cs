@@ -81,7 +81,7 @@ internal static class KernelLab
         return minor <= 1 ? KernelRules.V6_1 : minor < 14 ? KernelRules.V6_12 : KernelRules.V6_14;
     }
 
-    /// <summary>The lab run set up for replay: its memcg limit and program overhead, 1 GiB zram, swappiness 60, one CPU.</summary>
+    /// <summary>The lab run set up for replay: its memcg limit and program overhead, 1 GiB zram, swappiness 60, one CPU, the lab VM's clock.</summary>
     public static Engine.Simulation.Simulation CreateReplay(string workload, KernelRules rules, int mode, long limitBytes)
     {
         var (trace, run, _) = Load(workload);
@@ -95,6 +95,7 @@ internal static class KernelLab
             Rules = rules,
             SwapBytes = 1L << 30,
             Swappiness = 60,
+            Costs = run.CostModel, // the lab VM's clock: its 2 s stats flushes fall where they fell in the lab
         };
         return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
     }

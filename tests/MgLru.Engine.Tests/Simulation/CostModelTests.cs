@@ -28,6 +28,22 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void A_scaled_cost_model_scales_every_cost_and_so_the_clock()
+    {
+        // Every int property, so a cost added later cannot be left out of Scaled.
+        var doubled = CostModel.Default.Scaled(2);
+        foreach (var p in typeof(CostModel).GetProperties())
+            if (p.PropertyType == typeof(int)) Assert.Equal(2 * (int)p.GetValue(CostModel.Default)!, (int)p.GetValue(doubled)!);
+        // MGLRU without min_ttl decides nothing by time: same counters, twice the simulated time.
+        var a = Run(CostModel.Default);
+        var b = Run(doubled);
+        Assert.Equal(a.PgMajFault, b.PgMajFault);
+        Assert.Equal(2 * a.SimulatedMs, b.SimulatedMs, 6);
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => CostModel.Default.Scaled(0));
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => CostModel.Default.Scaled(double.NaN));
+    }
+
+    [Fact]
     public void The_profile_adds_up_to_100_percent()
     {
         var r = Run(CostModel.Default, 7);
