@@ -57,6 +57,22 @@ Describe 'Invoke-Reclaim' {
             $rows[3].PgMajFault | Should -Be $single.PgMajFault
         }
 
+        It 'runs a table of runs row by row, each equal to its single run' {
+            $cg = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Workload Zipf -Rss 16MB -Accesses 40000
+            $rows = $cg | Invoke-Reclaim -Swap 64MB -Run @{ LruGenEnabled = 1 }, @{ PageTableWalk = $true }, @{ Policy = 'Classic'; Swappiness = 100 }
+            ($rows | ForEach-Object { '{0}/{1}/{2}' -f $_.Policy, $_.LruGenEnabled, $_.Swappiness }) -join ',' |
+                Should -Be 'Mglru/0x0001/60,Mglru/0x0007/60,Classic/0x0000/100'
+            $single = $cg | Invoke-Reclaim -PageTableWalk -Swap 64MB
+            $rows[1].PgScan | Should -Be $single.PgScan
+            $rows[1].PgMajFault | Should -Be $single.PgMajFault
+        }
+
+        It 'names the row and the option of a bad row' {
+            $cg = New-MemCgroup -Name web -Limit 8MB | Add-Task -Name kv -Rss 16MB -Accesses 1000
+            { $cg | Invoke-Reclaim -Run @{ Seed = 1 }, @{ Swapiness = 10 } } |
+                Should -Throw -ErrorId 'InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand' -ExpectedMessage "*row 2*'Swapiness'*"
+        }
+
         It 'is refused by Start-ReclaimSimulation' {
             { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Start-ReclaimSimulation -Seed 1, 2 } |
                 Should -Throw -ErrorId 'OneConfigurationOnly,MgLru.PowerShell.Commands.StartReclaimSimulationCommand'
