@@ -832,8 +832,9 @@ public sealed partial class Simulation
     /// <summary>
     /// handle_mm_fault: a store to a read-only PTE copies the page (do_wp_page); a swap entry is swapped in
     /// (do_swap_page); an anonymous VMA gets a new page (do_anonymous_page); a file VMA maps the page-cache
-    /// page, reading it in first if needed (filemap_fault), and a store to a private one copies it
-    /// (do_cow_fault). False when the task was killed.
+    /// page, reading it in first if needed (filemap_fault, with readahead as the advice says; a read fault
+    /// first tries fault-around), and a store to a private one copies it (do_cow_fault). False when the
+    /// task was killed.
     /// </summary>
     private bool HandleFault(TaskRuntime task, Vma vma, int v, bool write)
     {
