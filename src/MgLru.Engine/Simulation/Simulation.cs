@@ -877,10 +877,17 @@ public sealed partial class Simulation
                 frame = ReadIntoPageCache(task, slot, write && shared, vma);
                 if (frame < 0) return false;
             }
-            if (write && !shared) return CopyOnWrite(task, vma, v, frame);
-            _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young | (shared ? 0 : Pte.ReadOnly));
-            task.Mm.Rss++;
-            if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+            if (write && !shared)
+            {
+                // do_cow_fault: filemap_fault reads ahead as any fault does; the copy is mapped first here.
+                if (!CopyOnWrite(task, vma, v, frame)) return false;
+            }
+            else
+            {
+                _m.PageTables.Map(v, Pte.MakePresent(frame) | Pte.Young | (shared ? 0 : Pte.ReadOnly));
+                task.Mm.Rss++;
+                if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
+            }
             // The page is mapped first, so reading ahead cannot reclaim it from under the fault.
             return cached ? ReadaheadOnHit(task, vma, slot, viaFault: true) : ReadaheadOnMiss(task, vma, slot, viaFault: true);
         }
