@@ -749,11 +749,12 @@ public sealed partial class Simulation
             if (write) _m.Frames.Flags[f] |= PageFlags.Dirty;
             _policy.MarkAccessed(f);
             if (_tiered) TierAccess(f, write, viaPte: false);
-            return ReadaheadOnHit(task, vma, slot, viaFault: false);
+            // Only filemap_read reads ahead; generic_perform_write leaves the readahead state alone.
+            return write || ReadaheadOnHit(task, vma, slot, viaFault: false);
         }
         task.Memcg.Events[(int)VmEvent.PageCacheReadMisses]++;
         bool alive = ReadIntoPageCache(task, slot, write, null) >= 0;
-        if (alive) alive = ReadaheadOnMiss(task, vma, slot, viaFault: false);
+        if (alive && !write) alive = ReadaheadOnMiss(task, vma, slot, viaFault: false);
         AfterSlowPath(_m.PageCache.Entries[slot], write);
         return alive;
     }

@@ -210,6 +210,24 @@ public sealed class ReadaheadTests
     }
 
     [Fact]
+    public void Writes_through_a_descriptor_do_not_read_ahead()
+    {
+        // 64 pages written in order without advice: generic_perform_write does no readahead, so each
+        // write to an uncached page misses on its own; reading them the same way misses once (windows
+        // [0, 4), [4, 12), [12, 28), [28, 60), [60, 124) cut at the end of the file).
+        Engine.Simulation.Simulation Run(double writeFraction)
+        {
+            var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Sequential, populate: false, writeFraction: writeFraction, backend: MemoryBackend.FileRead), 64 * Page, 64, file: "data");
+            var cg = new MemCgroupSpec("t", 1024 * Page, tasks: new[] { task });
+            var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { CheckInvariants = true }));
+            sim.Run();
+            return sim;
+        }
+        Assert.Equal(64, Run(1.0).Counter("t", VmEvent.PageCacheReadMisses));
+        Assert.Equal(1, Run(0.0).Counter("t", VmEvent.PageCacheReadMisses));
+    }
+
+    [Fact]
     public void Readahead_pages_enter_inactive_and_unreferenced()
     {
         // One read() of page 0 (a one-access trace) asks for one page: the initial window is 4 pages and
