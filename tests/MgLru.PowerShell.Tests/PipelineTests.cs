@@ -163,7 +163,10 @@ $a, $b | Invoke-Reclaim");
         // Stop once the engine is running (it reports its first progress after about a second, so wait for the state).
         SpinWait.SpinUntil(() => shell.InvocationStateInfo.State == PSInvocationState.Running);
         Thread.Sleep(300);
-        shell.Stop();
+        // Stop() would wait for ever if stopping regressed: wait a bounded time instead, so the test fails.
+        var stopping = shell.BeginStop(null, null);
+        Assert.True(stopping.AsyncWaitHandle.WaitOne(System.TimeSpan.FromSeconds(60)), "the pipeline did not stop within 60 s");
+        shell.EndStop(stopping);
         Assert.Throws<PipelineStoppedException>(() => shell.EndInvoke(async));
         Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
     }

@@ -83,7 +83,10 @@ public sealed class ScriptTests
             using var stop = new System.Threading.CancellationTokenSource(System.TimeSpan.FromSeconds(2));
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            int code = MgLru.Host.ScriptRunner.Run(Ps.ManifestPath, path, System.Array.Empty<string>(), stdout, stderr, showProgress: false, stop: stop.Token);
+            // A run that ignored the stop would take minutes: bound the wait, so a regression fails instead of hanging.
+            var run = System.Threading.Tasks.Task.Run(() => MgLru.Host.ScriptRunner.Run(Ps.ManifestPath, path, System.Array.Empty<string>(), stdout, stderr, showProgress: false, stop: stop.Token));
+            Assert.True(run.Wait(System.TimeSpan.FromSeconds(60)), "the script did not stop within 60 s of the stop");
+            int code = run.Result;
             Assert.Equal(MgLru.Host.ScriptRunner.StoppedExitCode, code);
             Assert.Contains("stopped", stderr.ToString());
             Assert.DoesNotContain("after", stdout.ToString());
