@@ -51,31 +51,49 @@ internal abstract class LruPolicy
 
     /// <summary>
     /// The periodic flusher's count so far: flushes at a seed-drawn phase within the first 2 s, then every
-    /// 2 s. A read of the rstat copy made in a later period than the copy's takes the values of that moment
-    /// (under reclaim, reads come every few pages, so "the first read after the flush" is close enough).
+    /// 2 s (period k ≥ 1 begins with the k-th).
     /// </summary>
-    protected long FlushPeriodNow => _m.NowNs < _flushPhaseNs ? 0 : (_m.NowNs - _flushPhaseNs) / FlushTimeNs + 1;
+    private long FlushPeriodNow => _m.NowNs < _flushPhaseNs ? 0 : (_m.NowNs - _flushPhaseNs) / FlushTimeNs + 1;
 
-    /// <summary>Per memcg: count_shadow_nodes' LRU + slab pages as of the last flush, and that flush's period.</summary>
+    /// <summary>Per memcg: the flusher period of its last flush (0: none yet; the copy then holds the empty memcg's).</summary>
+    private long[] _flushPeriod = System.Array.Empty<long>();
+    /// <summary>Per memcg: count_shadow_nodes' LRU + slab pages as of the last flush.</summary>
     private long[] _flushedShadowBudgetPages = System.Array.Empty<long>();
-    private long[] _shadowBudgetFlushPeriod = System.Array.Empty<long>();
+
+    /// <summary>
+    /// A read of the memcg's rstat copy (KernelRuleSet.ReclaimReadsFlushedMemcgStats): the periodic flusher,
+    /// caught up lazily, so the first read after a flush point takes the values of that moment (under
+    /// reclaim, reads come every few pages).
+    /// </summary>
+    protected void CatchUpFlusher(MemCgroup memcg)
+    {
+        EnsureFlushedStats(memcg);
+        long period = FlushPeriodNow;
+        if (period <= _flushPeriod[memcg.Index]) return;
+        _flushPeriod[memcg.Index] = period;
+        SnapshotMemcgStats(memcg);
+    }
+
+    /// <summary>mem_cgroup_flush_stats: bring the rstat copy of the memcg's stats up to date (a memory.stat read does it).</summary>
+    public void FlushMemcgStats(MemCgroup memcg)
+    {
+        EnsureFlushedStats(memcg);
+        _flushPeriod[memcg.Index] = System.Math.Max(_flushPeriod[memcg.Index], FlushPeriodNow);
+        SnapshotMemcgStats(memcg);
+    }
+
+    /// <summary>A flush: copy what reclaim reads from the rstat copy; policies add their own lists.</summary>
+    protected virtual void SnapshotMemcgStats(MemCgroup memcg) => _flushedShadowBudgetPages[memcg.Index] = LiveShadowBudgetPages(memcg);
 
     /// <summary>
     /// The pages count_shadow_nodes sizes a memcg's shadow-node budget from: its LRU pages (every list) and
-    /// slab pages. 6.12 reads them from the flushed rstat copy (KernelRuleSet.ReclaimReadsFlushedMemcgStats),
-    /// which reads 0 for a memcg no flush has seen filled: until then every shadow-only node is over budget.
-    /// 6.1 summed the exact per-CPU counters.
+    /// slab pages. 6.12 reads them from the flushed rstat copy, which reads 0 for a memcg no flush has seen
+    /// filled: until then every shadow-only node is over budget. 6.1 summed the exact per-CPU counters.
     /// </summary>
     public long ShadowBudgetPages(MemCgroup memcg)
     {
         if (!_rules.ReclaimReadsFlushedMemcgStats) return LiveShadowBudgetPages(memcg);
-        EnsureFlushedStats(memcg);
-        long period = FlushPeriodNow;
-        if (period > _shadowBudgetFlushPeriod[memcg.Index])
-        {
-            _shadowBudgetFlushPeriod[memcg.Index] = period;
-            _flushedShadowBudgetPages[memcg.Index] = LiveShadowBudgetPages(memcg);
-        }
+        CatchUpFlusher(memcg);
         return _flushedShadowBudgetPages[memcg.Index];
     }
 
@@ -88,9 +106,9 @@ internal abstract class LruPolicy
 
     private void EnsureFlushedStats(MemCgroup memcg)
     {
-        if (_flushedShadowBudgetPages.Length > memcg.Index) return;
+        if (_flushPeriod.Length > memcg.Index) return;
+        System.Array.Resize(ref _flushPeriod, _m.Memcgs.Count);
         System.Array.Resize(ref _flushedShadowBudgetPages, _m.Memcgs.Count);
-        System.Array.Resize(ref _shadowBudgetFlushPeriod, _m.Memcgs.Count);
     }
 
     private readonly Tiering.Migration _migration;
@@ -165,13 +183,6 @@ internal abstract class LruPolicy
     /// <summary>Whether a folio on an LRU list has PG_lru cleared because a per-CPU batch holds it (invariant checks).</summary>
     public virtual bool IsQueuedOffLru(int frame) => false;
 
-    /// <summary>mem_cgroup_flush_stats: bring the rstat copy of the memcg's stats up to date (a memory.stat read does it).</summary>
-    public virtual void FlushMemcgStats(MemCgroup memcg)
-    {
-        EnsureFlushedStats(memcg);
-        _flushedShadowBudgetPages[memcg.Index] = LiveShadowBudgetPages(memcg);
-        _shadowBudgetFlushPeriod[memcg.Index] = System.Math.Max(_shadowBudgetFlushPeriod[memcg.Index], FlushPeriodNow);
-    }
 
     /// <summary>kswapd_age_node; returns true when the node must OOM-kill (MGLRU min_ttl).</summary>
     public virtual bool AgeNode(ScanControl sc) => false;

@@ -19,6 +19,9 @@ public sealed partial class Simulation
     /// <summary>MMAP_LOTSAMISS: net misses of a mapping after which read-around stops.</summary>
     private const int MmapLotsaMiss = 100;
 
+    /// <summary>ReadWindow's demanded index for an asynchronous window: no page read just before it.</summary>
+    private const long NoDemandedPage = -2;
+
     /// <summary>ra->ra_pages of the file as this VMA's advice set it (0: no readahead).</summary>
     private static long RaPages(Vma vma) =>
         (vma.Flags & VmaFlags.RandRead) != 0 ? 0 : (vma.Flags & VmaFlags.SeqRead) != 0 ? FileReadahead.SequentialPages : FileReadahead.DefaultPages;
@@ -33,7 +36,7 @@ public sealed partial class Simulation
     {
         long max = RaPages(vma);
         if (max == 0) return true;
-        var file = _m.PageCache.FileOf(slot);
+        var file = vma.File!;
         var ra = file.Readahead;
         long index = slot - file.Base;
         if (viaFault && (vma.Flags & VmaFlags.SeqRead) == 0)
@@ -57,7 +60,7 @@ public sealed partial class Simulation
     {
         long max = RaPages(vma);
         if (max == 0) return true;
-        var file = _m.PageCache.FileOf(slot);
+        var file = vma.File!;
         var ra = file.Readahead;
         long index = slot - file.Base;
         if (viaFault && ra.MmapMiss > 0) ra.MmapMiss--;
@@ -74,7 +77,7 @@ public sealed partial class Simulation
             if (firstMiss >= file.Pages || firstMiss - index > max) return true;
             window = ra.Restart(index, firstMiss, max);
         }
-        return ReadWindow(task, file, window.Start, window.Count, window.Mark, demanded: -2, viaFault ? vma : null);
+        return ReadWindow(task, file, window.Start, window.Count, window.Mark, demanded: NoDemandedPage, viaFault ? vma : null);
     }
 
     /// <summary>

@@ -21,12 +21,11 @@ internal sealed class ClassicLruvec
 
     /// <summary>
     /// The memcg stats as reclaim reads them when they come from the rstat copy (see
-    /// KernelRuleSet.ReclaimReadsFlushedMemcgStats): list sizes and WORKINGSET_ACTIVATE_* as of the last
-    /// periodic flush, the FLUSH_TIME period it happened in. At time 0 the memcg is empty.
+    /// KernelRuleSet.ReclaimReadsFlushedMemcgStats): list sizes and WORKINGSET_ACTIVATE_* as of the memcg's
+    /// last flush (LruPolicy.CatchUpFlusher). At time 0 the memcg is empty.
     /// </summary>
     public readonly long[] FlushedSize = new long[NrLruLists];
     public readonly long[] FlushedActivations = new long[2];
-    public long FlushPeriod;
 
     public static int LruOf(int type, bool active) => type * 2 + (active ? 1 : 0);
 }

@@ -128,17 +128,24 @@ internal sealed partial class ClassicPolicy : LruPolicy
         return InactiveIsLow(sizes[ClassicLruvec.LruOf(type, false)], sizes[ClassicLruvec.LruOf(type, true)]);
     }
 
-    public override void FlushMemcgStats(MemCgroup memcg)
+    /// <summary>A flush copies every node's list sizes and the memcg's WORKINGSET_ACTIVATE_* too.</summary>
+    protected override void SnapshotMemcgStats(MemCgroup memcg)
     {
-        base.FlushMemcgStats(memcg);
-        for (int n = 0; n < _nodes; n++) FlushStats(_lruvecs[memcg.Index * _nodes + n], memcg, now: true);
+        base.SnapshotMemcgStats(memcg);
+        for (int n = 0; n < _nodes; n++)
+        {
+            var l = _lruvecs[memcg.Index * _nodes + n];
+            System.Array.Copy(l.Size, l.FlushedSize, ClassicLruvec.NrLruLists);
+            l.FlushedActivations[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
+            l.FlushedActivations[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
+        }
     }
 
-    /// <summary>lruvec_page_state(NR_LRU_BASE + lru) as reclaim reads it: current, or as of the last periodic flush.</summary>
+    /// <summary>lruvec_page_state(NR_LRU_BASE + lru) as reclaim reads it: current, or as of the last flush.</summary>
     private long[] StatSizes(ClassicLruvec l, MemCgroup memcg)
     {
         if (!_rules.ReclaimReadsFlushedMemcgStats) return l.Size;
-        FlushStats(l, memcg);
+        CatchUpFlusher(memcg);
         return l.FlushedSize;
     }
 
@@ -146,24 +153,8 @@ internal sealed partial class ClassicPolicy : LruPolicy
     private long StatActivations(ClassicLruvec l, MemCgroup memcg, int type)
     {
         if (!_rules.ReclaimReadsFlushedMemcgStats) return memcg.Events[(int)(type == 0 ? VmEvent.WorkingsetActivateAnon : VmEvent.WorkingsetActivateFile)];
-        FlushStats(l, memcg);
+        CatchUpFlusher(memcg);
         return l.FlushedActivations[type];
-    }
-
-    /// <summary>
-    /// The periodic flusher, caught up lazily: the first read after a flush point takes the values of that
-    /// moment (under reclaim, reads come every few pages). The flush points are a seed-drawn phase within
-    /// the first 2 s plus multiples of 2 s; <paramref name="now"/> flushes at once (a memory.stat read).
-    /// </summary>
-    private void FlushStats(ClassicLruvec l, MemCgroup memcg, bool now = false)
-    {
-        // Periodic flushes at phase, phase + 2 s, ...: period k ≥ 1 begins with the k-th.
-        long period = FlushPeriodNow;
-        if (period <= l.FlushPeriod && !now) return;
-        if (period > l.FlushPeriod) l.FlushPeriod = period;
-        System.Array.Copy(l.Size, l.FlushedSize, ClassicLruvec.NrLruLists);
-        l.FlushedActivations[0] = memcg.Events[(int)VmEvent.WorkingsetActivateAnon];
-        l.FlushedActivations[1] = memcg.Events[(int)VmEvent.WorkingsetActivateFile];
     }
 
     public override (long ActiveAnon, long InactiveAnon, long ActiveFile, long InactiveFile) LruSizes(MemCgroup memcg)
