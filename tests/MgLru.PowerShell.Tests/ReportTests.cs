@@ -86,6 +86,24 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_same_runs_give_the_same_workbook_bytes()
+    {
+        // Written at different times from the same rows: relationship ids and zip entry dates must not
+        // depend on the moment or a random draw, so a report can be diffed and checked in.
+        string a = File("a.xlsx"), b = File("b.xlsx");
+        var (_, shell) = Ps.Run("$rows = New-MemCgroup -Name web -Limit 4MB | Add-Task -Name kv -Rss 8MB -Accesses 20000 | Invoke-Reclaim -Policy Mglru, Classic -Swap 64MB; " +
+            $"$rows | Export-MgLruReport '{a}'; [System.Threading.Thread]::Sleep(2100); $rows | Export-MgLruReport '{b}'");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        Assert.Equal(System.IO.File.ReadAllBytes(a), System.IO.File.ReadAllBytes(b));
+        using var doc = SpreadsheetDocument.Open(a, false);
+        Assert.Empty(new OpenXmlValidator().Validate(doc));
+        Assert.Equal("rId1", doc.GetIdOfPart(doc.WorkbookPart!));
+        // The zip layer's dates are fixed too (the packaging layer stamps the current time).
+        using var zip = new System.IO.Compression.ZipArchive(System.IO.File.OpenRead(a));
+        Assert.All(zip.Entries, e => Assert.Equal(2000, e.LastWriteTime.Year));
+    }
+
+    [Fact]
     public void A_sweep_gets_a_comparison_bar_chart_and_the_differences()
     {
         string path = File("sweep.xlsx");

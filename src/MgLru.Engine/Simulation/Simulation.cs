@@ -785,9 +785,12 @@ public sealed partial class Simulation
         if (!_reclaim.TryCharge(memcg, task.Mm)) return -1;
         int f = AllocateFrame(task);
         if (f < 0) return -1;
-        _m.Spend(_m.Costs.FileReadNs + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
+        // A whole-page write() fills the new folio without reading it (write_begin reads only for a
+        // partial page); a fault, even a store to a shared mapping, reads the page in filemap_fault.
+        bool fromStorage = inFault || !write;
+        _m.Spend((fromStorage ? _m.Costs.FileReadNs : 0) + (inFault ? _m.Costs.MajorFaultNs : _m.Costs.PageCacheHitNs));
         // lru_gen_in_fault: only a fault on a mapping with recency (lru_gen_enter_fault) counts as one.
-        AddToPageCache(memcg, slot, f, inFault ? FaultFlags(faultVma!) : 0, inFault && faultVma!.HasRecency, write ? PageFlags.Dirty : 0);
+        AddToPageCache(memcg, slot, f, inFault ? FaultFlags(faultVma!) : 0, inFault && faultVma!.HasRecency, write ? PageFlags.Dirty : 0, fromStorage);
         if (!inFault)
         {
             _policy.MarkAccessed(f);
@@ -797,12 +800,12 @@ public sealed partial class Simulation
     }
 
     /// <summary>
-    /// filemap_add_folio of a page just read from storage (on demand or ahead): pgpgin, the shadow
-    /// consumed (refault accounting), then the page cache and the LRU.
+    /// filemap_add_folio of a new page (read from storage on demand or ahead, or about to be overwritten
+    /// whole): pgpgin if it was read, the shadow consumed (refault accounting), then the page cache and the LRU.
     /// </summary>
-    private void AddToPageCache(MemCgroup memcg, int slot, int f, uint faultFlags, bool inFault, uint extraFlags)
+    private void AddToPageCache(MemCgroup memcg, int slot, int f, uint faultFlags, bool inFault, uint extraFlags, bool fromStorage = true)
     {
-        memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
+        if (fromStorage) memcg.Count(VmEvent.PgPgIn, Units.PageSize / 1024);
         ulong shadow = _m.PageCache.Store(slot, f, memcg.Index);
         uint flags = shadow == 0 ? faultFlags : _policy.Refault(shadow, memcg, _m.Frames.NodeOf(f), faultFlags, inFault);
         _m.Frames.Flags[f] |= flags | extraFlags;

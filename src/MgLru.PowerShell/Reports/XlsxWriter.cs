@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -26,18 +27,49 @@ internal static class XlsxWriter
     // Cell style indexes in the stylesheet below.
     private const uint StyleHeader = 1, StyleInteger = 2, StyleDecimal = 3, StylePercent = 4, StyleTitle = 5;
 
+    /// <summary>
+    /// The date every zip entry carries, so that the same report gives the same bytes (the packaging layer
+    /// stamps entries with the current time).
+    /// </summary>
+    private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string WorkbookContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+
+    /// <summary>
+    /// Writes the workbook. The same sheets give the same bytes: relationship ids are numbered here (the
+    /// SDK draws random ones) and zip entries get a fixed date.
+    /// </summary>
     public static void Write(Stream stream, IReadOnlyList<ReportSheet> sheets)
     {
+        using var package = new MemoryStream();
+        WritePackage(package, sheets);
+        package.Position = 0;
+        using var source = new ZipArchive(package, ZipArchiveMode.Read);
+        using var target = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+            copy.LastWriteTime = EntryTime;
+            using var from = entry.Open();
+            using var to = copy.Open();
+            from.CopyTo(to);
+        }
+    }
+
+    private static string RelationshipId(int n) => "rId" + n.ToString(CultureInfo.InvariantCulture);
+
+    private static void WritePackage(Stream stream, IReadOnlyList<ReportSheet> sheets)
+    {
         using var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
-        var workbookPart = doc.AddWorkbookPart();
+        var workbookPart = doc.AddNewPart<WorkbookPart>(WorkbookContentType, RelationshipId(1));
         workbookPart.Workbook = new Workbook();
-        var styles = workbookPart.AddNewPart<WorkbookStylesPart>();
+        var styles = workbookPart.AddNewPart<WorkbookStylesPart>(RelationshipId(1));
         styles.Stylesheet = Stylesheet();
         var sheetList = workbookPart.Workbook.AppendChild(new Sheets());
         uint sheetId = 1;
         foreach (var sheet in sheets)
         {
-            var part = workbookPart.AddNewPart<WorksheetPart>();
+            var part = workbookPart.AddNewPart<WorksheetPart>(RelationshipId((int)sheetId + 1));
             WriteSheet(part, sheet);
             sheetList.Append(new Sheet { Id = workbookPart.GetIdOfPart(part), SheetId = sheetId++, Name = sheet.Name });
         }
@@ -170,12 +202,12 @@ internal static class XlsxWriter
 
     private static void AddCharts(WorksheetPart part, ReportSheet sheet)
     {
-        var drawings = part.AddNewPart<DrawingsPart>();
+        var drawings = part.AddNewPart<DrawingsPart>(RelationshipId(1));
         drawings.WorksheetDrawing = new Xdr.WorksheetDrawing();
         uint id = 2;
         foreach (var chart in sheet.Charts)
         {
-            var chartPart = drawings.AddNewPart<ChartPart>();
+            var chartPart = drawings.AddNewPart<ChartPart>(RelationshipId((int)id - 1));
             chartPart.ChartSpace = ChartSpace(chart.Source ?? sheet, chart);
             chartPart.ChartSpace.Save();
             drawings.WorksheetDrawing.Append(new Xdr.TwoCellAnchor(

@@ -223,8 +223,15 @@ public sealed class ReadaheadTests
             sim.Run();
             return sim;
         }
-        Assert.Equal(64, Run(1.0).Counter("t", VmEvent.PageCacheReadMisses));
-        Assert.Equal(1, Run(0.0).Counter("t", VmEvent.PageCacheReadMisses));
+        var written = Run(1.0);
+        Assert.Equal(64, written.Counter("t", VmEvent.PageCacheReadMisses));
+        // A whole-page write fills the new folio without reading it: nothing comes in from storage,
+        // and no read request is charged (64 copies at the page-cache cost).
+        Assert.Equal(0, written.Counter("t", VmEvent.PgPgIn));
+        Assert.Equal(64L * new CostModel().PageCacheHitNs, written.Machine.NowNs);
+        var read = Run(0.0);
+        Assert.Equal(1, read.Counter("t", VmEvent.PageCacheReadMisses));
+        Assert.Equal(64 * 4, read.Counter("t", VmEvent.PgPgIn));
     }
 
     [Fact]
