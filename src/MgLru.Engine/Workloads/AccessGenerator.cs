@@ -184,8 +184,9 @@ internal sealed class AccessGenerator
             case WorkloadKind.Gaussian:
                 return _rankToPage![GaussianRank()];
             case WorkloadKind.HotCold:
-                // memwl's hotcold: with HotProbability a uniform hot rank, else a uniform cold one.
-                return _rankToPage![_rng.NextDouble() < _spec.HotProbability
+                // memwl's hotcold: with HotProbability a uniform hot rank, else a uniform cold one (a
+                // one-page footprint has no cold page).
+                return _rankToPage![_hotPages == _pages || _rng.NextDouble() < _spec.HotProbability
                     ? (int)_rng.NextUInt32((uint)_hotPages)
                     : _hotPages + (int)_rng.NextUInt32((uint)(_pages - _hotPages))];
             case WorkloadKind.Trace:

@@ -25,6 +25,21 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void Every_kind_draws_from_a_one_page_footprint()
+    {
+        // A one-page task (-Rss 4KB) has no cold page for HotCold to draw from; every kind must still
+        // give page 0 each time rather than index past the page.
+        var specs = new[]
+        {
+            new WorkloadSpec(WorkloadKind.Sequential), new WorkloadSpec(WorkloadKind.Uniform), new WorkloadSpec(WorkloadKind.Zipf),
+            new WorkloadSpec(WorkloadKind.Scan), WorkloadSpec.Gaussian(), WorkloadSpec.HotCold(),
+            WorkloadSpec.Phases(new[] { WorkloadSpec.HotCold(), new WorkloadSpec(WorkloadKind.Zipf) }, new long[] { 3, 3 }),
+        };
+        foreach (var spec in specs)
+            Assert.Equal(new[] { spec.Kind == WorkloadKind.Scan ? 2 : 1_001 }, Counts(spec, 1, 1_000));
+    }
+
+    [Fact]
     public void Uniform_passes_a_chi_square_test()
     {
         // 99 degrees of freedom: the 0.999 quantile is about 148.2.

@@ -110,6 +110,7 @@ internal sealed partial class MglruPolicy
                 if (--remaining == 0) return false;
             }
         }
+        else if (!_frames.IsEmpty(ListOf(l, oldGen, type))) l.Inverted[type] = true;
         ResetCtrlPos(l, type, true);
         l.MinSeq[type]++;
         return true;

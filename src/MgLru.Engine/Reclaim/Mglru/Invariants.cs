@@ -55,11 +55,13 @@ internal sealed partial class MglruPolicy
                         if (PageFlags.Type(flags) != type) throw new InvariantViolationException(4, $"frame {f} of type {PageFlags.Type(flags)} is on a type-{type} list.");
                         if (PageFlags.Memcg(flags) != memcg.Index) throw new InvariantViolationException(4, $"frame {f} of memcg {PageFlags.Memcg(flags)} is on memcg {memcg.Index}'s list.");
                         if (frames.NodeOf(f) != l.Node) throw new InvariantViolationException(4, $"frame {f} of node {frames.NodeOf(f)} is on a node-{l.Node} list.");
-                        if (g != gen)
+                        // After a cold/hot inversion a folio left on a retired list may carry any gen field
+                        // (a lazy promotion from before, or one made while its list stood outside the window).
+                        if (g != gen && !l.Inverted[type])
                         {
                             long fieldSeq = SeqOfGen(l, type, g);
                             if (listSeq < 0 || fieldSeq <= listSeq)
-                                throw new InvariantViolationException(5, $"frame {f} sits on gen {gen} (seq {listSeq}) but its gen field says {g} (seq {fieldSeq}), which is not a lazy promotion.");
+                                throw new InvariantViolationException(5, $"frame {f} (type {type}, memcg {memcg.Path}) sits on gen {gen} (seq {listSeq}) but its gen field says {g} (seq {fieldSeq}), which is not a lazy promotion (min_seq {l.MinSeq[type]}, max_seq {l.MaxSeq}).");
                         }
                         counted[(l.Index * Lruvec.MaxNrGens + g) * 2 + type]++;
                     }

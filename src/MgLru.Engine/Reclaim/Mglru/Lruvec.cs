@@ -84,6 +84,13 @@ internal sealed class Lruvec
     /// <summary>Reclaim or aging ran with only one type evictable (swappiness 0 or "max"): the min_seqs may drift apart (invariant 3).</summary>
     internal bool SingleTypePeriod;
 
+    /// <summary>
+    /// Per type: inc_min_seq once retired a non-evictable generation that still held folios, which stay on
+    /// that list as it becomes the youngest (the accepted cold/hot inversion); from then on a folio's gen
+    /// field and its list may disagree either way for this type, so invariant 5 is not checked for it.
+    /// </summary>
+    internal readonly bool[] Inverted = new bool[2];
+
     // Last values the invariant checker saw (invariant 2: sequences never decrease).
     internal long CheckedMaxSeq;
     internal readonly long[] CheckedMinSeq = new long[2];
