@@ -853,7 +853,7 @@ public sealed partial class Simulation
         var ptes = _m.PageTables.Ptes;
         memcg.Count(VmEvent.PgFault);
         uint pte = ptes[v];
-        if (Pte.IsPresent(pte)) return CopyOnWrite(task, vma, v, fileFrame: Pte.Frame(pte));
+        if (Pte.IsPresent(pte)) return CopyOnWrite(task, vma, v);
         if (vma.MapsFile && !Pte.IsSwap(pte))
         {
             // do_read_fault: fault-around first; if it mapped the page, that was all (a minor fault).
@@ -884,7 +884,7 @@ public sealed partial class Simulation
             if (write && !shared)
             {
                 // do_cow_fault: filemap_fault reads ahead as any fault does; the copy is mapped first here.
-                if (!CopyOnWrite(task, vma, v, frame)) return false;
+                if (!CopyOnWrite(task, vma, v)) return false;
             }
             else
             {
@@ -924,15 +924,15 @@ public sealed partial class Simulation
     /// The copy of copy-on-write: a private anonymous page replaces the file page at <paramref name="v"/>
     /// (which may be mapped read-only, or not mapped at all in do_cow_fault). The page-cache page stays.
     /// </summary>
-    private bool CopyOnWrite(TaskRuntime task, Vma vma, int v, int fileFrame)
+    private bool CopyOnWrite(TaskRuntime task, Vma vma, int v)
     {
         if (!_reclaim.TryCharge(task.Memcg, task.Mm)) return false;
         int f = AllocateFrame(task);
         if (f < 0) return false;
         _m.Spend(_m.Costs.MinorFaultNs);
-        // Reclaim during the allocation may have unmapped the file page; the copy is mapped either way.
-        uint old = _m.PageTables.Ptes[v];
-        if (Pte.IsPresent(old) && Pte.Frame(old) == fileFrame) task.Mm.Rss--;
+        // Reclaim during the allocation may have unmapped the file page, or demoted it to another frame
+        // (still mapped here); the copy replaces whatever is mapped.
+        if (Pte.IsPresent(_m.PageTables.Ptes[v])) task.Mm.Rss--;
         MapNewAnon(task, v, f, PageFlags.SwapBacked | FaultFlags(vma), write: true);
         return true;
     }
