@@ -123,6 +123,20 @@ $a, $b | Invoke-Reclaim");
     }
 
     [Fact]
+    public void A_failed_stage_upstream_leaves_Invoke_Reclaim_a_plain_error_not_a_crash()
+    {
+        // -Threads without the Memcached profile fails in Add-Task, which passes nothing on: Invoke-Reclaim
+        // then says what it is missing, after Add-Task's own error.
+        var (output, shell) = Ps.Run("New-MemCgroup -Name a -Limit 64KB | Add-Task -Name t -Threads 2 -Rss 4KB | Invoke-Reclaim");
+        Assert.Empty(output);
+        Assert.Equal(new[] { "InvalidTask,MgLru.PowerShell.Commands.AddTaskCommand", "InvalidScenario,MgLru.PowerShell.Commands.InvokeReclaimCommand" },
+            shell.Streams.Error.Select(e => e.FullyQualifiedErrorId).ToArray());
+        var error = shell.Streams.Error[1];
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("No memory cgroup came down the pipeline", error.Exception.Message);
+    }
+
+    [Fact]
     public void Duplicate_memcg_names_are_refused_before_anything_runs()
     {
         var (output, shell) = Ps.Run("'a', 'a' | New-MemCgroup | Add-Task -Name t -Rss 1MB | Invoke-Reclaim");

@@ -173,6 +173,9 @@ public abstract class ScenarioCommandBase : PSCmdlet
                     WriteWarning($"Memory cgroup '{cg.Name}' has no tasks; pipe it through Add-Task to give it some.");
                 specs.Add(cg.ToSpec());
             }
+            // Typically an earlier stage failed (its error is above) and passed nothing on.
+            if (specs.Count == 0)
+                throw new ArgumentException("No memory cgroup came down the pipeline: pipe New-MemCgroup | Add-Task into this command, or give -Scenario.", "InputObject");
             if (Run == null) return Combinations(specs, NoRowKeys);
             foreach (string sweep in SweepOptions)
                 if (((Array)RunOption(sweep).GetValue(this)!).Length > 1)
