@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
@@ -163,6 +164,16 @@ public sealed class ReportTests : IDisposable
         (_, shell) = Ps.Run($"New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB -Accesses 0 | Invoke-Reclaim | Export-MgLruReport '{path}'");
         Assert.Equal("FileExists,MgLru.PowerShell.Commands.ExportMgLruReportCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
         Assert.Equal("mine", System.IO.File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+        // A folder is not a file to write (it used to fail as "the file exists" after running everything).
+        (_, shell) = Ps.Run($"New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB -Accesses 0 | Invoke-Reclaim | Export-MgLruReport '{_dir}' -Force");
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("PathIsFolder,MgLru.PowerShell.Commands.ExportMgLruReportCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        // -Force replaces an existing report in one step.
+        (_, shell) = Ps.Run($"New-MemCgroup -Name web | Add-Task -Name kv -Rss 1MB -Accesses 0 | Invoke-Reclaim | Export-MgLruReport '{path}' -Force");
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        using (var doc = SpreadsheetDocument.Open(path, false)) Assert.NotNull(doc.WorkbookPart);
         Assert.Single(Directory.GetFiles(_dir));
     }
 }

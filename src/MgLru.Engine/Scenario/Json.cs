@@ -58,6 +58,13 @@ internal sealed class JsonReader
 {
     private readonly string _s;
     private int _i, _line = 1, _lineStart;
+    private int _depth;
+
+    /// <summary>
+    /// Nesting a scenario never comes near; deeper input is refused instead of recursing until the
+    /// stack overflows (which would take the PowerShell host down with it).
+    /// </summary>
+    public const int MaxDepth = 64;
 
     private JsonReader(string s) => _s = s;
 
@@ -89,12 +96,14 @@ internal sealed class JsonReader
         if (_i >= _s.Length) throw Error("the document ends where a value was expected");
         int line = _line, column = _i - _lineStart + 1;
         char c = _s[_i];
+        if ((c == '{' || c == '[') && _depth == MaxDepth) throw Error($"values are nested more than {MaxDepth} deep");
         if (c == '{')
         {
             _i++;
+            _depth++;
             var o = new JsonObject { Line = line, Column = column };
             Space();
-            if (Peek('}')) { _i++; return o; }
+            if (Peek('}')) { _i++; _depth--; return o; }
             while (true)
             {
                 Space();
@@ -106,21 +115,24 @@ internal sealed class JsonReader
                 Space();
                 if (Peek(',')) { _i++; continue; }
                 Expect('}');
+                _depth--;
                 return o;
             }
         }
         if (c == '[')
         {
             _i++;
+            _depth++;
             var a = new JsonArray { Line = line, Column = column };
             Space();
-            if (Peek(']')) { _i++; return a; }
+            if (Peek(']')) { _i++; _depth--; return a; }
             while (true)
             {
                 a.Items.Add(Value());
                 Space();
                 if (Peek(',')) { _i++; continue; }
                 Expect(']');
+                _depth--;
                 return a;
             }
         }

@@ -14,6 +14,8 @@ internal static class AtomicFile
     public static string? Target(PSCmdlet cmdlet, string path, bool force, string action)
     {
         string full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        if (Directory.Exists(full))
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{full}' is a folder; give the path of the file to write in it.", "Path"), "PathIsFolder", ErrorCategory.InvalidArgument, full));
         if (File.Exists(full) && !force)
             cmdlet.ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
         return cmdlet.ShouldProcess(full, action) ? full : null;
@@ -32,8 +34,9 @@ internal static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
                 write(stream);
-            if (File.Exists(path)) File.Delete(path);
-            File.Move(temp, path);
+            // Replace swaps the new file in with one rename, so the old one stays whole until then.
+            if (File.Exists(path)) File.Replace(temp, path, null);
+            else File.Move(temp, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -79,6 +79,20 @@ public sealed class ScenarioJsonTests
         Assert.Contains(message, e.Message);
     }
 
+    [Fact]
+    public void Nesting_past_the_limit_is_an_error_not_a_stack_overflow()
+    {
+        // 100,000 levels would overflow the stack of a recursive parser and kill the host process.
+        string deep = new string('[', 100_000) + new string(']', 100_000);
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioJson.Read(deep));
+        Assert.Contains("nested more than 64 deep", e.Message);
+        Assert.Equal(1, e.Line);
+        Assert.Equal(65, e.Column);
+        // 64 levels still parse (and then fail as a document that is not a scenario).
+        string ok = new string('[', 64) + new string(']', 64);
+        Assert.DoesNotContain("nested", Assert.Throws<ScenarioFormatException>(() => ScenarioJson.Read(ok)).Message);
+    }
+
     [Theory]
     [InlineData("\"swappiness\": 133", "\"swappiness\": \"lots\"", "\"swappiness\" must be a whole number")]
     [InlineData("\"policy\": \"Mglru\"", "\"policy\": \"Fifo\"", "\"policy\" must be one of Mglru, Classic, Lru")]
