@@ -71,7 +71,7 @@ public sealed class ScriptTests
     }
 
     [Fact]
-    public void The_host_stops_a_running_script_on_ctrl_c()
+    public async System.Threading.Tasks.Task The_host_stops_a_running_script_on_ctrl_c()
     {
         // Program.cs turns Ctrl+C into this token; a run of 500 M accesses would take minutes, so only a stop
         // ends it here: the pipeline stops (the cmdlet's StopProcessing cancels the engine) and the exit code is
@@ -85,8 +85,9 @@ public sealed class ScriptTests
             var stderr = new StringWriter();
             // A run that ignored the stop would take minutes: bound the wait, so a regression fails instead of hanging.
             var run = System.Threading.Tasks.Task.Run(() => MgLru.Host.ScriptRunner.Run(Ps.ManifestPath, path, System.Array.Empty<string>(), stdout, stderr, showProgress: false, stop: stop.Token));
-            Assert.True(run.Wait(System.TimeSpan.FromSeconds(60)), "the script did not stop within 60 s of the stop");
-            int code = run.Result;
+            var finished = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(System.TimeSpan.FromSeconds(60)));
+            Assert.True(finished == run, "the script did not stop within 60 s of the stop");
+            int code = await run;
             Assert.Equal(MgLru.Host.ScriptRunner.StoppedExitCode, code);
             Assert.Contains("stopped", stderr.ToString());
             Assert.DoesNotContain("after", stdout.ToString());
