@@ -178,4 +178,41 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Equal(misses, r.PgFault);
         Assert.Equal((double)misses / trace.Requests, r.MissRatio, 12);
     }
+
+    [Fact]
+    public void Random_bytes_in_any_format_load_or_fail_naming_where()
+    {
+        // Text-like noise (digits, separators, hex prefixes, line ends) and raw bytes: the reader either
+        // returns a trace or throws a TraceFormatException that says where (line, record, options), never
+        // another exception.
+        var rng = new Random(20261124);
+        const string alphabet = "0123456789abcdefxX,;\t |\r\n\n+-.eE\"'";
+        for (int round = 0; round < 3000; round++)
+        {
+            int length = rng.Next(0, 200);
+            byte[] bytes = new byte[length];
+            if (round % 3 == 0) rng.NextBytes(bytes);
+            else for (int i = 0; i < length; i++) bytes[i] = (byte)alphabet[rng.Next(alphabet.Length)];
+            var format = (TraceFormat)(round % 4);
+            var options = new TraceReadOptions
+            {
+                IdColumn = rng.Next(1, 4),
+                TimeColumn = rng.Next(3) == 0 ? rng.Next(1, 4) : null,
+                SizeColumn = rng.Next(3) == 0 ? rng.Next(1, 4) : null,
+                HasHeader = rng.Next(3) switch { 0 => true, 1 => false, _ => null },
+                PagesPerObject = rng.Next(1, 3),
+            };
+            try
+            {
+                var trace = TraceReader.Read(new MemoryStream(bytes), "noise", format, options);
+                Assert.True(trace.Requests >= 0);
+                Assert.All(trace.Pages, p => Assert.True(p < (uint)Math.Max(1, trace.FootprintPages)));
+            }
+            catch (TraceFormatException e)
+            {
+                Assert.Equal("noise", e.Path);
+                Assert.Matches(@"^(line \d+|record \d+|whole file|options)$", e.Where);
+            }
+        }
+    }
 }
