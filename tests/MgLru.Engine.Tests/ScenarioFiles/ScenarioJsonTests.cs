@@ -80,6 +80,41 @@ public sealed class ScenarioJsonTests
     }
 
     [Fact]
+    public void Mutated_files_read_or_fail_with_a_line_never_another_exception()
+    {
+        // Cut, duplicated and overwritten spans of a complete scenario file: each either still reads (then
+        // it must be a valid scenario, since its constructors validate) or fails as ScenarioFormatException
+        // with a line inside the text.
+        string json = ScenarioJson.Write(Everything());
+        int lines = json.Count(c => c == '\n') + 1;
+        var rng = new Random(424242);
+        string[] tokens = { "null", "true", "-1", "1e400", "\"\"", "{}", "[]", "\"x\"", "18446744073709551616", "0.5", ",", ":", "\\u12" };
+        int read = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            int at = rng.Next(json.Length), len = rng.Next(1, 40);
+            len = Math.Min(len, json.Length - at);
+            string mutated = (round % 3) switch
+            {
+                0 => json.Remove(at, len),
+                1 => json.Insert(at, json.Substring(rng.Next(json.Length - len), len)),
+                _ => json.Remove(at, len).Insert(at, tokens[rng.Next(tokens.Length)]),
+            };
+            try
+            {
+                var spec = ScenarioJson.Read(mutated);
+                Assert.NotEmpty(spec.Cgroups);
+                read++;
+            }
+            catch (ScenarioFormatException e)
+            {
+                Assert.InRange(e.Line, 1, lines + 40);
+            }
+        }
+        Assert.InRange(read, 1, 1999); // some mutations are harmless (whitespace, an equal number), most are not
+    }
+
+    [Fact]
     public void Nesting_past_the_limit_is_an_error_not_a_stack_overflow()
     {
         // 100,000 levels would overflow the stack of a recursive parser and kill the host process.
