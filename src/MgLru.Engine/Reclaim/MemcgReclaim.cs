@@ -171,6 +171,7 @@ internal sealed class MemcgReclaim
         for (int v = mm.Base, end = mm.Base + mm.Pages; v < end; v++)
         {
             uint pte = ptes[v];
+            ptes[v] = Pte.None; // unmapped before its page is freed
             if (Pte.IsPresent(pte))
             {
                 int f = Pte.Frame(pte);
@@ -184,7 +185,6 @@ internal sealed class MemcgReclaim
                 }
             }
             else if (Pte.IsSwap(pte) && _m.Swap != null) _policy.FreeSwapSlot(Pte.Slot(pte));
-            ptes[v] = Pte.None;
         }
         foreach (var vma in mm.Vmas)
             vma.File?.Mappers.Remove(vma);

@@ -38,6 +38,8 @@ internal sealed class NodeReclaim
         foreach (int n in zonelist)
             if (frames.NodeFreeFrames(n) - 1 > _m.Nodes[n].Watermarks.Low) return frames.Allocate(memcg.Index, n);
         foreach (int n in zonelist) WakeKswapd(n);
+        // kswapd's min_ttl check may have OOM-killed the allocating task itself.
+        if (allocating.Exited) return -1;
         int f = AllocateAboveMin(memcg, zonelist);
         if (f >= 0) return f;
         int noProgress = 0;

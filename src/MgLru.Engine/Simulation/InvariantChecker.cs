@@ -87,10 +87,13 @@ internal static class InvariantChecker
                         : vma.MapsFile && m.PageCache.Entries[vma.SlotOf(v)] == (Pte.Present | (uint)f)
                           && ((pte & Pte.ReadOnly) != 0) == (vma.Backend == MemoryBackend.FilePrivate);
                     if (!ok)
-                        throw new InvariantViolationException(4, $"mm of {mm.TaskName}: PTE {v} ({vma.Backend} VMA) maps frame {f}, which is not its page.");
+                        throw new InvariantViolationException(4, $"mm of {mm.TaskName}: PTE {v} ({vma.Backend} VMA, pte 0x{pte:x8}) maps frame {f} (flags 0x{m.Frames.Flags[f]:x8}, rmap {m.Frames.Rmap[f]}), which is not its page" +
+                            (vma.MapsFile ? $" (the page cache holds 0x{m.PageCache.Entries[vma.SlotOf(v)]:x8} at slot {vma.SlotOf(v)})." : "."));
                 }
                 else if (Pte.IsSwap(pte)) swapEntries++;
             }
+            if (mm.Exited && rss + swapEntries != 0)
+                throw new InvariantViolationException(6, $"mm of {mm.TaskName} exited but still maps {rss} pages and {swapEntries} swap entries.");
             if (rss != mm.Rss || swapEntries != mm.SwapEntries)
                 throw new InvariantViolationException(6, $"mm of {mm.TaskName}: counted rss {rss}/swap {swapEntries}, recorded {mm.Rss}/{mm.SwapEntries}.");
         }

@@ -586,6 +586,8 @@ public sealed partial class Simulation
     private long RunSlice(TaskRuntime task, long budget)
     {
         var mm = task.Mm;
+        // Killed at the context switch (a promotion woke a kswapd whose min_ttl check chose this task).
+        if (mm.Exited) return EndSlice(task, 0);
         var primary = mm.Primary;
         if (!GeneralAccessLoop && mm.SingleVma && !_tiered && primary.Backend != MemoryBackend.FileRead && (primary.Flags & VmaFlags.PfnMap) == 0)
             return EndSlice(task, RunMappedSlice(task, budget));
@@ -628,6 +630,8 @@ public sealed partial class Simulation
             if ((pte & Pte.Present) != 0 && (!write || (pte & Pte.ReadOnly) == 0))
             {
                 Hit(v, pte, write);
+                // A NUMA hint fault's promotion can wake a kswapd whose min_ttl OOM kill takes this task.
+                if (_tiered && mm.Exited) break;
                 continue;
             }
             if (!HandleFault(task, vma, v, write)) break; // the task was OOM-killed
@@ -756,7 +760,7 @@ public sealed partial class Simulation
         bool alive = ReadIntoPageCache(task, slot, write, null) >= 0;
         if (alive && !write) alive = ReadaheadOnMiss(task, vma, slot, viaFault: false);
         AfterSlowPath(_m.PageCache.Entries[slot], write);
-        return alive;
+        return alive && !task.Mm.Exited;
     }
 
     private long EndSlice(TaskRuntime task, long n)
@@ -844,7 +848,8 @@ public sealed partial class Simulation
     {
         bool alive = HandleMmFault(task, vma, v, write);
         AfterSlowPath(_m.PageTables.Ptes[v], write);
-        return alive;
+        // A kswapd run after the fault can OOM-kill this very task (min_ttl): then this access was its last.
+        return alive && !task.Mm.Exited;
     }
 
     private bool HandleMmFault(TaskRuntime task, Vma vma, int v, bool write)

@@ -170,6 +170,27 @@ public sealed class MixedPropertyTests
         Assert.True(a.NodeResults().Sum(n => n.PgDemoteKswapd + n.PgDemoteDirect) > 0);
     }
 
+    /// <summary>
+    /// Found by the property below (with larger footprints): with min_ttl set, a kswapd woken during the
+    /// task's own fault finds every generation too young and OOM-kills the task; the fault path returned
+    /// "alive" and the task went on faulting pages into its dead mm, whose mappings reclaim no longer
+    /// finds, so a freed page stayed mapped. Now the access after the kill is the task's last.
+    /// </summary>
+    [Fact]
+    public void A_task_OOM_killed_by_kswapd_right_after_its_fault_stops_there()
+    {
+        var c = new Case(new[] { 477 }, new[] { new[] { new TaskCase(MemoryBackend.FilePrivate, WorkloadKind.Uniform, VmaFlags.SeqRead, 0.3, 1, false, 1040, true, 0, false, false) } },
+            3351, ReclaimPolicy.Mglru, KernelRules.V6_14, 1, 60, 64, 444309369UL, 2, PromotionMode.Daemon, true, 1, 0x91);
+        var a = Engine.Simulation.Simulation.Create(Build(c));
+        a.Run();
+        a.CheckInvariants();
+        var r = a.Results().Single();
+        Assert.Equal(1, r.OomKill);
+        var mm = a.Machine.Mms.Single();
+        Assert.True(mm.Exited);
+        Assert.Equal(0, mm.Rss); // nothing was mapped into the dead mm after the kill
+    }
+
     [Fact]
     public void Random_file_tier_and_migration_scenarios_keep_every_invariant_and_are_deterministic()
     {
