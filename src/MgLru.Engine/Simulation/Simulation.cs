@@ -77,6 +77,8 @@ public sealed partial class Simulation
         public double RunFraction { get; }
         /// <summary>Access count at which MADV_FREE is applied to the mm's LazyFree VMAs (end of the populate pass), or -1.</summary>
         public long LazyFreeAt = -1;
+        /// <summary>Killed, and its remaining accesses counted as done (they will never run).</summary>
+        public bool Retired;
         /// <summary>Access counts after which the task reads its memcg's memory.stat (sorted), and the next one due.</summary>
         public System.Collections.Generic.IReadOnlyList<long> StatReads = Array.Empty<long>();
         public int NextStatRead;
@@ -767,10 +769,13 @@ public sealed partial class Simulation
     {
         task.Memcg.Events[(int)VmEvent.Accesses] += n;
         _accessesDone += n;
-        if (task.Mm.Exited)
+        // What a killed task would still have done no longer happens: this one, its threads (the mm is
+        // shared), or a victim the slice's reclaim chose while it was not running.
+        foreach (var t in _tasks)
         {
-            // What a killed task would still have done no longer happens.
-            _accessesDone += task.Generator.Total - task.Generator.Issued;
+            if (!t.Mm.Exited || t.Retired) continue;
+            _accessesDone += t.Generator.Total - t.Generator.Issued;
+            t.Retired = true;
         }
         return n;
     }

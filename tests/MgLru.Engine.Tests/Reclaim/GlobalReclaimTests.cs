@@ -89,6 +89,11 @@ public sealed class GlobalReclaimTests
         var rows = sim.Results();
         Assert.Equal(1, rows[0].OomKill + rows[1].OomKill);
         Assert.Equal(0, rows[0].PgSteal + rows[1].PgSteal);
+        // The victim's accesses that will never run count as done, whichever task was running at the
+        // kill: progress ends at 100 % (2 × (600 populate + 5,000)).
+        Assert.True(sim.Finished);
+        Assert.Equal(11_200, sim.AccessesDone);
+        Assert.True(rows[0].Accesses + rows[1].Accesses < 11_200);
     }
 
     [Fact]
