@@ -106,9 +106,11 @@ internal sealed class NodeReclaim
             if (_m.Frames.NodeFreeFrames(node) >= high) break;
             if (_policy.AgeNode(sc))
             {
-                // min_ttl: every memcg's oldest generation is younger than min_ttl_ms.
+                // min_ttl: every memcg's oldest generation is younger than min_ttl_ms. lru_gen_age_node
+                // OOM-kills and returns; the iteration still shrinks and lowers the priority. (Skipping
+                // to the next iteration spun forever once nothing was left to kill.)
                 _memcgReclaim.OomKill(null);
-                continue;
+                if (_m.Frames.NodeFreeFrames(node) >= high) break;
             }
             sc.NrToReclaim = Math.Max(high, LruPolicy.SwapClusterMax);
             sc.NrReclaimed = 0;

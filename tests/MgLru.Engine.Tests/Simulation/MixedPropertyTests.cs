@@ -191,6 +191,31 @@ public sealed class MixedPropertyTests
         Assert.Equal(0, mm.Rss); // nothing was mapped into the dead mm after the kill
     }
 
+    /// <summary>
+    /// Found by the property below (larger footprints): with min_ttl set and both tasks OOM-killed, kswapd
+    /// found every generation too young again, had nothing left to kill, and went round balance_pgdat's
+    /// loop without shrinking or lowering the priority: a hang that Ctrl+C could not stop. As in the
+    /// kernel, the iteration now shrinks after lru_gen_age_node's OOM attempt.
+    /// </summary>
+    [Fact]
+    public async System.Threading.Tasks.Task Kswapd_with_min_ttl_and_nothing_left_to_kill_finishes()
+    {
+        var c = new Case(new[] { 647, 600 }, new[]
+        {
+            new[] { new TaskCase(MemoryBackend.FileRead, WorkloadKind.Scan, VmaFlags.None, 0, 1, true, 468, false, -1, true, false) },
+            new[] { new TaskCase(MemoryBackend.FileMmap, WorkloadKind.Scan, VmaFlags.None, 1, 1, false, 618, false, 3, false, true) },
+        }, 9994, ReclaimPolicy.Mglru, KernelRules.V6_12, 1, 200, 64, 725957359UL, 2, PromotionMode.Daemon, false, 3, 0xd1);
+        var sim = Engine.Simulation.Simulation.Create(Build(c));
+        var run = System.Threading.Tasks.Task.Run(() => sim.Run());
+        // A regression spins forever: bound the wait so the test fails instead of hanging the suite.
+        var first = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(System.TimeSpan.FromSeconds(60)));
+        Assert.True(first == run, "the run did not finish within 60 s");
+        await run;
+        Assert.True(sim.Finished);
+        Assert.All(sim.Results(), r => Assert.Equal(1, r.OomKill));
+        sim.CheckInvariants();
+    }
+
     [Fact]
     public void Random_file_tier_and_migration_scenarios_keep_every_invariant_and_are_deterministic()
     {
