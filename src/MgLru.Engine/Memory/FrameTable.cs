@@ -176,6 +176,10 @@ internal sealed class FrameTable
 
     public void Free(int f)
     {
+        // A frame still linked on an LRU list would corrupt that list once the free list relinks it: an
+        // engine bug, stopped here rather than left to skew every later count (one compare on a line
+        // this method writes anyway).
+        if (Next[f] != f) throw new InvalidOperationException($"Internal error: frame {f} is freed while still on a list.");
         int node = NodeOf(f);
         Flags[f] = 0;
         Rmap[f] = -1;

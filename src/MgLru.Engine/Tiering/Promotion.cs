@@ -187,10 +187,12 @@ internal sealed class Promotion
     /// <summary>Isolate the folio from its LRU, migrate it to <paramref name="dst"/> without reclaim, put it on the target's LRU.</summary>
     private bool Promote(int frame, int dst, Cgroup.MemCgroup memcg)
     {
+        // folio_isolate_lru fails without PG_lru: a folio sitting on a per-CPU batch (6.12's activate
+        // batch) is still linked on its list and stays where it is.
+        if ((_m.Frames.Flags[frame] & PageFlags.Lru) == 0) return false;
         int target = _m.Frames.NodeFreeFrames(dst) - 1 > _m.Nodes[dst].Watermarks.Min ? _m.Frames.Allocate(memcg.Index, dst) : -1;
         if (target < 0) return false;
-        bool onLru = (_m.Frames.Flags[frame] & PageFlags.Lru) != 0;
-        if (onLru) _policy.IsolateForMigration(frame);
+        _policy.IsolateForMigration(frame);
         _migration.MoveFolio(frame, target, reclaim: false);
         _policy.AddNewFolio(target);
         memcg.Count(VmEvent.PgPromoteSuccess);

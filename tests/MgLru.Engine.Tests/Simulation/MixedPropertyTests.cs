@@ -216,6 +216,27 @@ public sealed class MixedPropertyTests
         sim.CheckInvariants();
     }
 
+    /// <summary>
+    /// Found by the property below (larger footprints): under 6.12 a folio queued on the activate batch
+    /// has lost PG_lru but still sits on its generation list; a NUMA hint fault promoted it anyway, and
+    /// the migration freed the old frame while it was still linked, corrupting the list (a later fault
+    /// met a free frame on a generation list, or an index out of range). folio_isolate_lru fails without
+    /// PG_lru, so the promotion now leaves such a folio where it is; exit_mmap unlinks one too.
+    /// </summary>
+    [Fact]
+    public void A_folio_on_the_activate_batch_is_not_promoted_from_under_its_list()
+    {
+        var c = new Case(new[] { 157, 463 }, new[]
+        {
+            new[] { new TaskCase(MemoryBackend.Anon, WorkloadKind.Scan, VmaFlags.None, 0, 0, false, 271, true, -1, false, false),
+                    new TaskCase(MemoryBackend.FileRead, WorkloadKind.HotCold, VmaFlags.None, 1, 1, false, 1040, true, -1, false, true) },
+            new[] { new TaskCase(MemoryBackend.Anon, WorkloadKind.Scan, VmaFlags.NoReuse, 0, 1, true, 885, false, 0, false, false),
+                    new TaskCase(MemoryBackend.FileMmap, WorkloadKind.Scan, VmaFlags.None, 0, 0, true, 986, true, 3, false, true) },
+        }, 10406, ReclaimPolicy.Mglru, KernelRules.V6_12, 1, 200, 4096, 1740585619UL, 2, PromotionMode.NumaBalancing, true, 2, 0);
+        var results = ThreeWayRun.Check(walkers => Build(c, walkers));
+        Assert.True(results.Sum(r => r.PgPromoteSuccess) > 0);
+    }
+
     [Fact]
     public void Random_file_tier_and_migration_scenarios_keep_every_invariant_and_are_deterministic()
     {

@@ -49,7 +49,7 @@ internal sealed partial class MglruPolicy
                         if (++guard > frames.Capacity) throw new InvariantViolationException(4, "a generation list is cyclic without its sentinel.");
                         uint flags = frames.Flags[f];
                         int g = PageFlags.Gen(flags);
-                        if (g < 0) throw new InvariantViolationException(4, $"frame {f} is on a generation list with gen field 0.");
+                        if (g < 0) throw new InvariantViolationException(4, $"frame {f} (flags 0x{flags:x8}, rmap {frames.Rmap[f]}) is on a generation list with gen field 0.");
                         if ((flags & PageFlags.Active) != 0) throw new InvariantViolationException(4, $"frame {f} is on an MGLRU list with PG_active set.");
                         if ((flags & PageFlags.Lru) == 0 && !IsQueuedOffLru(f)) throw new InvariantViolationException(4, $"frame {f} is on a list without PG_lru.");
                         if (PageFlags.Type(flags) != type) throw new InvariantViolationException(4, $"frame {f} of type {PageFlags.Type(flags)} is on a type-{type} list.");
