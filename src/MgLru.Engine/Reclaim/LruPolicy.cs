@@ -183,6 +183,9 @@ internal abstract class LruPolicy
     /// <summary>Whether a folio on an LRU list has PG_lru cleared because a per-CPU batch holds it (invariant checks).</summary>
     public virtual bool IsQueuedOffLru(int frame) => false;
 
+    /// <summary>Whether the folio sits on one of the policy's lists: with PG_lru, or queued on a per-CPU batch without it.</summary>
+    public bool IsListed(int frame) => (_frames.Flags[frame] & PageFlags.Lru) != 0 || IsQueuedOffLru(frame);
+
 
     /// <summary>kswapd_age_node; returns true when the node must OOM-kill (MGLRU min_ttl).</summary>
     public virtual bool AgeNode(ScanControl sc) => false;

@@ -179,8 +179,7 @@ internal sealed class MemcgReclaim
                 if ((frames.Flags[f] & PageFlags.SwapBacked) != 0)
                 {
                     var owner = _m.Memcgs[PageFlags.Memcg(frames.Flags[f])];
-                    // A folio queued on the activate batch has lost PG_lru but still sits on its list.
-                    if ((frames.Flags[f] & PageFlags.Lru) != 0 || _policy.IsQueuedOffLru(f)) _policy.RemoveFolio(f);
+                    if (_policy.IsListed(f)) _policy.RemoveFolio(f);
                     owner.Usage--;
                     frames.Free(f);
                 }

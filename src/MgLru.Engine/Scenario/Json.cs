@@ -90,51 +90,57 @@ internal sealed class JsonReader
         }
     }
 
+    /// <summary>The members of an object whose '{' was just read, up to its '}'.</summary>
+    private JsonObject ObjectBody(int line, int column)
+    {
+        var o = new JsonObject { Line = line, Column = column };
+        Space();
+        if (Peek('}')) { _i++; return o; }
+        while (true)
+        {
+            Space();
+            if (!Peek('"')) throw Error("expected a quoted member name");
+            string key = String();
+            Space();
+            Expect(':');
+            o.Members.Add(new KeyValuePair<string, JsonNode>(key, Value()));
+            Space();
+            if (Peek(',')) { _i++; continue; }
+            Expect('}');
+            return o;
+        }
+    }
+
+    /// <summary>The items of an array whose '[' was just read, up to its ']'.</summary>
+    private JsonArray ArrayBody(int line, int column)
+    {
+        var a = new JsonArray { Line = line, Column = column };
+        Space();
+        if (Peek(']')) { _i++; return a; }
+        while (true)
+        {
+            a.Items.Add(Value());
+            Space();
+            if (Peek(',')) { _i++; continue; }
+            Expect(']');
+            return a;
+        }
+    }
+
     private JsonNode Value()
     {
         Space();
         if (_i >= _s.Length) throw Error("the document ends where a value was expected");
         int line = _line, column = _i - _lineStart + 1;
         char c = _s[_i];
-        if ((c == '{' || c == '[') && _depth == MaxDepth) throw Error($"values are nested more than {MaxDepth} deep");
-        if (c == '{')
+        if (c == '{' || c == '[')
         {
+            if (_depth == MaxDepth) throw Error($"values are nested more than {MaxDepth} deep");
             _i++;
             _depth++;
-            var o = new JsonObject { Line = line, Column = column };
-            Space();
-            if (Peek('}')) { _i++; _depth--; return o; }
-            while (true)
-            {
-                Space();
-                if (!Peek('"')) throw Error("expected a quoted member name");
-                string key = String();
-                Space();
-                Expect(':');
-                o.Members.Add(new KeyValuePair<string, JsonNode>(key, Value()));
-                Space();
-                if (Peek(',')) { _i++; continue; }
-                Expect('}');
-                _depth--;
-                return o;
-            }
-        }
-        if (c == '[')
-        {
-            _i++;
-            _depth++;
-            var a = new JsonArray { Line = line, Column = column };
-            Space();
-            if (Peek(']')) { _i++; _depth--; return a; }
-            while (true)
-            {
-                a.Items.Add(Value());
-                Space();
-                if (Peek(',')) { _i++; continue; }
-                Expect(']');
-                _depth--;
-                return a;
-            }
+            JsonNode node = c == '{' ? ObjectBody(line, column) : ArrayBody(line, column);
+            _depth--;
+            return node;
         }
         if (c == '"') return new JsonScalar { Text = String(), IsString = true, Line = line, Column = column };
         int start = _i;

@@ -12,21 +12,40 @@ namespace MgLru.Engine.Tests.Simulation;
 /// through a descriptor, shared and private file mappings, readahead advice, writes and writeback,
 /// MADV_FREE, mlock, files shared between tasks and memcgs, threads, a second mapping, task migration,
 /// memory.stat reads, two memory tiers with demotion and promotion, memory.low/min, charged overhead,
-/// min_ttl, look-around off, forced walks and SSD swap (the Extras bits). The invariant checker runs
+/// min_ttl, look-around off, forced walks and SSD swap (<see cref="Extra"/>). The invariant checker runs
 /// after every fault and reclaim step; the same scenario must give the same results with one walker or
 /// several and through the general access loop.
 /// </summary>
 public sealed class MixedPropertyTests
 {
+    /// <summary>Options a case may switch on besides its main ones.</summary>
+    [System.Flags]
+    public enum Extra
+    {
+        None = 0,
+        MinTtl = 1,
+        NoLookAround = 2,
+        ForceWalks = 4,
+        Rfc2018Demotion = 8,
+        SsdSwap = 16,
+        /// <summary>memory.low of half the limit on the first memcg.</summary>
+        Low = 32,
+        /// <summary>memory.min of a quarter of the limit on the second memcg.</summary>
+        Min = 64,
+        /// <summary>Two pages of charged overhead per memcg.</summary>
+        Overhead = 128,
+        All = 255,
+    }
+
     public sealed record TaskCase(MemoryBackend Backend, WorkloadKind Kind, VmaFlags Flags, double WriteFraction, int File,
         bool Populate, int Pages, bool Thread, int ExtraMapping, bool Moves, bool ReadsStat);
 
     public sealed record Case(int[] LimitPages, TaskCase[][] Tasks, int Accesses, ReclaimPolicy Policy, KernelRules Rules,
-        int Enabled, int Swappiness, int SwapPages, ulong Seed, int Tiers, PromotionMode Promotion, bool Demotion, int Walkers, int Extras = 0)
+        int Enabled, int Swappiness, int SwapPages, ulong Seed, int Tiers, PromotionMode Promotion, bool Demotion, int Walkers, Extra Extras = Extra.None)
     {
         public override string ToString() =>
             $"limits=[{string.Join(",", LimitPages)}] tasks=[{string.Join(" | ", Tasks.Select(ts => string.Join("; ", ts.Select(t => t.ToString()))))}] " +
-            $"accesses={Accesses} {Policy} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} tiers={Tiers} {Promotion} demotion={Demotion} walkers={Walkers} extras=0x{Extras:x}";
+            $"accesses={Accesses} {Policy} {Rules} 0x{Enabled:x} swappiness={Swappiness} swap={SwapPages} seed={Seed} tiers={Tiers} {Promotion} demotion={Demotion} walkers={Walkers} extras={Extras}";
     }
 
     private static readonly MemoryBackend[] Backends = { MemoryBackend.Anon, MemoryBackend.FileRead, MemoryBackend.FileMmap, MemoryBackend.FilePrivate };
@@ -38,7 +57,7 @@ public sealed class MixedPropertyTests
         from write in Gen.Elements(0.0, 0.0, 0.3, 1.0)
         from file in Gen.Choose(0, 1)
         from populate in Gen.Elements(true, false)
-        from pages in Gen.Choose(1, 160)
+        from pages in Gen.Choose(1, Large ? 1200 : 160)
         from thread in Gen.Elements(false, false, false, true)
         from extra in Gen.Elements(-1, -1, 0, 1, 2, 3)
         from moves in Gen.Elements(false, false, false, true)
@@ -48,9 +67,9 @@ public sealed class MixedPropertyTests
 
     private static Gen<Case> Cases =>
         from memcgs in Gen.Choose(1, 2)
-        from limits in Gen.ArrayOf(Gen.Choose(8, 96), memcgs)
+        from limits in Gen.ArrayOf(Gen.Choose(8, Large ? 700 : 96), memcgs)
         from tasks in Gen.ArrayOf(Gen.ArrayOf(Tasks, 1).SelectMany(one => Gen.Elements(1, 1, 2).SelectMany(n => Gen.ArrayOf(Tasks, n - 1).Select(more => one.Concat(more).ToArray()))), memcgs)
-        from accesses in Gen.Choose(0, 2500)
+        from accesses in Gen.Choose(0, Large ? 12_000 : 2500)
         from policy in Gen.Elements(ReclaimPolicy.Mglru, ReclaimPolicy.Mglru, ReclaimPolicy.Classic, ReclaimPolicy.Lru)
         from rules in Gen.Elements(KernelRules.V6_1, KernelRules.V6_12, KernelRules.V6_14)
         from enabled in Gen.Elements(1, 3, 7)
@@ -61,10 +80,10 @@ public sealed class MixedPropertyTests
         from promotion in Gen.Elements(PromotionMode.None, PromotionMode.NumaBalancing, PromotionMode.Daemon)
         from demotion in Gen.Elements(true, false)
         from walkers in Gen.Choose(1, 3)
-        from extras in Gen.Choose(0, 255).SelectMany(x => Gen.Elements(0, x)) // half the cases keep the defaults
+        from extras in Gen.Choose(0, (int)Extra.All).SelectMany(x => Gen.Elements(0, x)) // half the cases keep the defaults
         let nodes = policy == ReclaimPolicy.Lru ? 1 : tiers // the exact LRU has no NUMA nodes
         select new Case(limits, tasks, accesses, policy, rules, enabled, swappiness, swap, (ulong)seed, nodes,
-            nodes == 2 ? promotion : PromotionMode.None, nodes == 2 && demotion, walkers, extras);
+            nodes == 2 ? promotion : PromotionMode.None, nodes == 2 && demotion, walkers, (Extra)extras);
 
     private static readonly VmaSpec[] ExtraMappings =
     {
@@ -100,9 +119,9 @@ public sealed class MixedPropertyTests
             }
             long limit = c.LimitPages[i] * Scenarios.Page;
             cgs.Add(new MemCgroupSpec("cg" + i, limit, tasks: specs,
-                lowBytes: i == 0 && (c.Extras & 32) != 0 ? limit / 2 : 0,
-                minBytes: i == 1 && (c.Extras & 64) != 0 ? limit / 4 : 0,
-                overheadBytes: (c.Extras & 128) != 0 ? 2 * Scenarios.Page : 0));
+                lowBytes: i == 0 && c.Extras.HasFlag(Extra.Low) ? limit / 2 : 0,
+                minBytes: i == 1 && c.Extras.HasFlag(Extra.Min) ? limit / 4 : 0,
+                overheadBytes: c.Extras.HasFlag(Extra.Overhead) ? 2 * Scenarios.Page : 0));
         }
         return new ScenarioSpec(cgs, new RunOptions
         {
@@ -113,17 +132,18 @@ public sealed class MixedPropertyTests
             SwapBytes = c.SwapPages * Scenarios.Page,
             Seed = c.Seed,
             Walkers = walkers ?? c.Walkers,
-            MinTtlMs = (c.Extras & 1) != 0 ? 50 : 0,
-            LookAround = (c.Extras & 2) == 0,
-            WalkForceScan = (c.Extras & 4) != 0,
-            DemotionMode = (c.Extras & 8) != 0 ? DemotionMode.Rfc2018 : DemotionMode.Current,
-            SwapDevice = (c.Extras & 16) != 0 ? SwapDeviceKind.Ssd : SwapDeviceKind.Zram,
+            MinTtlMs = c.Extras.HasFlag(Extra.MinTtl) ? 50 : 0,
+            LookAround = !c.Extras.HasFlag(Extra.NoLookAround),
+            WalkForceScan = c.Extras.HasFlag(Extra.ForceWalks),
+            DemotionMode = c.Extras.HasFlag(Extra.Rfc2018Demotion) ? DemotionMode.Rfc2018 : DemotionMode.Current,
+            SwapDevice = c.Extras.HasFlag(Extra.SsdSwap) ? SwapDeviceKind.Ssd : SwapDeviceKind.Zram,
             Nodes = c.Tiers == 2 ? new[] { new NodeSpec(0, MemoryKind.Dram, 1 << 20), new NodeSpec(1, MemoryKind.Pmem, 2 << 20) } : null,
             Demotion = c.Demotion,
             Promotion = c.Promotion,
             PromotionScanPeriodMs = 1,
             HotThresholdMs = 1,
-            CheckInvariants = true,
+            // The larger search checks invariants in a quarter of its cases (each check walks every frame).
+            CheckInvariants = !Large || c.Accesses % 4 == 0,
             TimeSliceAccesses = 61,
         });
     }
@@ -180,7 +200,7 @@ public sealed class MixedPropertyTests
     public void A_task_OOM_killed_by_kswapd_right_after_its_fault_stops_there()
     {
         var c = new Case(new[] { 477 }, new[] { new[] { new TaskCase(MemoryBackend.FilePrivate, WorkloadKind.Uniform, VmaFlags.SeqRead, 0.3, 1, false, 1040, true, 0, false, false) } },
-            3351, ReclaimPolicy.Mglru, KernelRules.V6_14, 1, 60, 64, 444309369UL, 2, PromotionMode.Daemon, true, 1, 0x91);
+            3351, ReclaimPolicy.Mglru, KernelRules.V6_14, 1, 60, 64, 444309369UL, 2, PromotionMode.Daemon, true, 1, Extra.MinTtl | Extra.SsdSwap | Extra.Overhead);
         var a = Engine.Simulation.Simulation.Create(Build(c));
         a.Run();
         a.CheckInvariants();
@@ -204,7 +224,7 @@ public sealed class MixedPropertyTests
         {
             new[] { new TaskCase(MemoryBackend.FileRead, WorkloadKind.Scan, VmaFlags.None, 0, 1, true, 468, false, -1, true, false) },
             new[] { new TaskCase(MemoryBackend.FileMmap, WorkloadKind.Scan, VmaFlags.None, 1, 1, false, 618, false, 3, false, true) },
-        }, 9994, ReclaimPolicy.Mglru, KernelRules.V6_12, 1, 200, 64, 725957359UL, 2, PromotionMode.Daemon, false, 3, 0xd1);
+        }, 9994, ReclaimPolicy.Mglru, KernelRules.V6_12, 1, 200, 64, 725957359UL, 2, PromotionMode.Daemon, false, 3, Extra.MinTtl | Extra.SsdSwap | Extra.Min | Extra.Overhead);
         var sim = Engine.Simulation.Simulation.Create(Build(c));
         var run = System.Threading.Tasks.Task.Run(() => sim.Run());
         // A regression spins forever: bound the wait so the test fails instead of hanging the suite.
@@ -335,8 +355,11 @@ public sealed class MixedPropertyTests
 
     /// <summary>
     /// 40 cases from a fixed seed (about 25 s); MGLRU_FUZZ_CASES=N runs N cases from a fresh seed instead (a longer
-    /// search, run locally; a failure prints the case and the seed to replay it).
+    /// search, run locally; a failure prints the case and the seed to replay it). MGLRU_FUZZ_LARGE=1 draws
+    /// footprints up to 1,200 pages, limits up to 700 and 12,000 accesses (it found the last three bugs above).
     /// </summary>
+    private static bool Large => System.Environment.GetEnvironmentVariable("MGLRU_FUZZ_LARGE") == "1";
+
     private static Config Configuration =>
         int.TryParse(System.Environment.GetEnvironmentVariable("MGLRU_FUZZ_CASES"), out int n) && n > 0
             ? Config.QuickThrowOnFailure.WithMaxTest(n)
