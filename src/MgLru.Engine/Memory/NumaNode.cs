@@ -24,8 +24,20 @@ internal sealed class NumaNode
     /// <summary>pgdat->kswapd_failures.</summary>
     public int KswapdFailures;
 
-    /// <summary>kswapd was woken from inside reclaim and runs once that reclaim returns.</summary>
+    /// <summary>
+    /// kswapd was woken but cannot run yet: the waker is inside reclaim (kswapd runs once that reclaim
+    /// returns), or kswapd is still busy with its last run (it runs once its own clock is free).
+    /// </summary>
     public bool KswapdPending;
+
+    /// <summary>When the first of the wakes now pending came, in simulated ns (a busy kswapd starts on it no sooner).</summary>
+    public long KswapdWokenAtNs;
+
+    /// <summary>
+    /// kswapd's own clock: when the work of its last run ends. kswapd is one thread on a CPU of its own, so
+    /// it does at most a second of reclaim per simulated second; woken while busy, it runs after that.
+    /// </summary>
+    public long KswapdFreeAtNs;
 
     /// <summary>node_is_toptier: promotion only moves pages from nodes that are not.</summary>
     public bool IsTopTier;

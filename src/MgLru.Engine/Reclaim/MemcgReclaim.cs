@@ -107,12 +107,15 @@ internal sealed class MemcgReclaim
                 foreach (int node in sc.Zonelist)
                 {
                     sc.Node = node;
+                    long reclaimedBefore = sc.NrReclaimed;
                     if (sc.TargetMemcg != null)
                     {
                         _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
                         _policy.ShrinkSlab(sc.TargetMemcg);
                     }
                     else _policy.ShrinkNode(sc);
+                    // shrink_node: "a successful direct reclaim run will revive a dormant kswapd".
+                    if (sc.NrReclaimed > reclaimedBefore) _m.Nodes[node].KswapdFailures = 0;
                     if (_m.Options.CheckInvariants) InvariantChecker.Check(_m, _policy);
                     if (sc.NrReclaimed >= sc.NrToReclaim) break;
                 }

@@ -7,8 +7,11 @@ namespace MgLru.Engine.Reclaim;
 
 /// <summary>
 /// The node's page allocator and global reclaim (mm/page_alloc.c __alloc_pages slow path, mm/vmscan.c
-/// kswapd / balance_pgdat and try_to_free_pages, mm/oom_kill.c out_of_memory). kswapd runs when woken,
-/// to completion, with its CPU time kept apart from the tasks' (it runs on another CPU).
+/// kswapd / balance_pgdat and try_to_free_pages, mm/oom_kill.c out_of_memory). kswapd is a thread of
+/// its own on a CPU of its own: its time is kept apart from the tasks', and it is busy for as long as its
+/// run's work takes on its own clock. Woken while busy, it runs once that clock is free; meanwhile the
+/// tasks take the pages down to the min watermark and then reclaim directly (allocstall). Each run's
+/// effect is applied when it starts (the pages of a run come free at once, not one by one).
 /// </summary>
 internal sealed class NodeReclaim
 {
@@ -35,6 +38,12 @@ internal sealed class NodeReclaim
     {
         var frames = _m.Frames;
         var zonelist = _m.Nodes[home].Zonelist;
+        // A kswapd woken while busy runs as soon as its clock is free (it may OOM-kill under min_ttl).
+        if (_m.KswapdPending)
+        {
+            RunPendingKswapds();
+            if (allocating.Exited) return -1;
+        }
         foreach (int n in zonelist)
             if (frames.NodeFreeFrames(n) - 1 > _m.Nodes[n].Watermarks.Low) return frames.Allocate(memcg.Index, n);
         foreach (int n in zonelist) WakeKswapd(n);
@@ -70,26 +79,46 @@ internal sealed class NodeReclaim
         return -1;
     }
 
-    /// <summary>wakeup_kswapd → balance_pgdat on <paramref name="node"/>, unless it is balanced or its kswapd has given up.</summary>
+    /// <summary>
+    /// wakeup_kswapd → balance_pgdat on <paramref name="node"/>, unless it is balanced or its kswapd has
+    /// given up; a kswapd still busy with its last run takes the wake when that run's work is done.
+    /// </summary>
     public void WakeKswapd(int node)
     {
-        _m.Nodes[node].KswapdPending = false;
-        if (_m.Nodes[node].KswapdFailures >= MemcgReclaim.MaxReclaimRetries) return;
-        if (_m.Frames.NodeFreeFrames(node) >= _m.BalanceMark(node)) return;
+        var n = _m.Nodes[node];
+        if (n.KswapdFailures >= MemcgReclaim.MaxReclaimRetries || _m.Frames.NodeFreeFrames(node) >= _m.BalanceMark(node))
+        {
+            n.KswapdPending = false;
+            return;
+        }
+        long wokenAt = n.KswapdPending ? n.KswapdWokenAtNs : _m.NowNs;
+        if (_m.NowNs < n.KswapdFreeAtNs)
+        {
+            _m.DeferKswapd(node);
+            return;
+        }
+        n.KswapdPending = false;
+        // It started when both the wake and its clock were there; the simulation applies the run now.
+        long startNs = Math.Max(wokenAt, n.KswapdFreeAtNs);
+        long before = _m.KswapdNs;
         _m.InKswapd = true;
         try { BalancePgdat(node); }
         finally { _m.InKswapd = false; }
+        n.KswapdFreeAtNs = startNs + (_m.KswapdNs - before);
     }
 
     /// <summary>
-    /// Runs the kswapds woken from inside reclaim (a demotion's allocation on the target node, a failed
-    /// promotion): kswapd is another thread, so it runs once the waker's reclaim is over, never nested in it.
+    /// Runs the pending kswapds that can run: those woken from inside reclaim (a demotion's allocation on
+    /// the target node, a failed promotion; kswapd is another thread, so it runs once the waker's reclaim
+    /// is over, never nested in it) and those woken while busy whose clock is now free.
     /// </summary>
     public void RunPendingKswapds()
     {
         _m.KswapdPending = false;
         foreach (var node in _m.Nodes)
             if (node.KswapdPending) WakeKswapd(node.Id);
+        foreach (var node in _m.Nodes)
+            _m.KswapdPending |= node.KswapdPending;
     }
 
     /// <summary>balance_pgdat: shrink the node from priority 12 until free memory reaches the balance mark.</summary>

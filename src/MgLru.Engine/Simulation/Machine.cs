@@ -56,13 +56,15 @@ internal sealed class Machine
     public long BalanceMark(int node)
         => Options.Promotion == PromotionMode.NumaBalancing ? Nodes[node].Watermarks.Promo : Nodes[node].Watermarks.High;
 
-    /// <summary>Some node's kswapd was woken from inside reclaim (see NodeReclaim.RunPendingKswapds).</summary>
+    /// <summary>Some node's kswapd was woken and has not run yet (see NodeReclaim.RunPendingKswapds).</summary>
     public bool KswapdPending;
 
     /// <summary>Wake <paramref name="node"/>'s kswapd without running it inside the caller's reclaim.</summary>
     public void DeferKswapd(int node)
     {
-        Nodes[node].KswapdPending = true;
+        var n = Nodes[node];
+        if (!n.KswapdPending) n.KswapdWokenAtNs = NowNs;
+        n.KswapdPending = true;
         KswapdPending = true;
     }
 

@@ -30,6 +30,74 @@ public sealed class GlobalReclaimTests
             minBytes: minPages * Scenarios.Page, lowBytes: lowPages * Scenarios.Page);
 
     [Theory]
+    [InlineData(ReclaimPolicy.Mglru)]
+    [InlineData(ReclaimPolicy.Classic)]
+    public void Kswapd_is_one_thread_what_it_cannot_keep_up_with_is_reclaimed_directly(ReclaimPolicy policy)
+    {
+        // A memcg twice the node, uniform: about half the accesses fault and every faulted page must be
+        // freed by someone. kswapd works on a clock of its own: it never uses more CPU than the run lasts,
+        // and the slower its swap-out, the larger the share the faulting task reclaims itself. With reclaim
+        // free of cost it is never busy: MGLRU's kswapd then always keeps up (the classic one still fails
+        // some runs: on this short clock no stats flush shows it the refaults that would let it deactivate).
+        ReclaimResult Run(CostModel costs)
+        {
+            var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { Cg("a", 4096, 60_000) }, new RunOptions
+            {
+                Policy = policy,
+                LruGenEnabled = policy == ReclaimPolicy.Mglru ? 7 : 0,
+                MemoryBytes = 2048 * Scenarios.Page,
+                SwapBytes = 8192 * Scenarios.Page,
+                Costs = costs,
+                TimeSliceAccesses = 128,
+            }));
+            sim.Run();
+            var row = sim.Results()[0];
+            Assert.True(row.KswapdCpuMs <= row.SimulatedMs * 1.02, $"kswapd {row.KswapdCpuMs} ms in {row.SimulatedMs} ms");
+            Assert.Equal(0, row.OomKill);
+            return row;
+        }
+        double DirectShare(ReclaimResult r) => (double)r.PgStealDirect / (r.PgStealDirect + r.PgStealKswapd);
+
+        var free = Run(new CostModel { ZramWriteNs = 0, ScanFolioNs = 0, RmapWalkNs = 0, PteVisitNs = 0, PmdVisitNs = 0, BloomTestNs = 0, FreePageNs = 0 });
+        Assert.Equal(0, free.KswapdCpuMs);
+        Assert.True(free.PgStealKswapd > 20_000, $"kswapd {free.PgStealKswapd}");
+        if (policy == ReclaimPolicy.Mglru) Assert.Equal(0, free.PgScanDirect);
+
+        var usual = Run(CostModel.Default);
+        var slow = Run(new CostModel { ZramWriteNs = 20_000 });
+        Assert.True(DirectShare(usual) > DirectShare(free) + 0.02, $"direct share {DirectShare(usual)} usually, {DirectShare(free)} with free reclaim");
+        Assert.True(DirectShare(slow) > DirectShare(usual) + 0.1, $"direct share {DirectShare(slow)} with slow swap-out, {DirectShare(usual)} usually");
+        Assert.True(slow.KswapdCpuMs > 0.25 * slow.SimulatedMs, $"kswapd {slow.KswapdCpuMs} ms in {slow.SimulatedMs} ms");
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicy.Mglru, KernelRules.V6_1)]
+    [InlineData(ReclaimPolicy.Mglru, KernelRules.V6_14)]
+    [InlineData(ReclaimPolicy.Classic, KernelRules.V6_14)]
+    public void A_successful_direct_reclaim_revives_a_kswapd_that_gave_up(ReclaimPolicy policy, KernelRules rules)
+    {
+        // kswapd stops being woken after MAX_RECLAIM_RETRIES runs that reclaimed nothing; shrink_node resets
+        // the count whenever any reclaimer makes progress on the node, so the next wake runs it again.
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { Cg("a", 2048, 60_000) }, new RunOptions
+        {
+            Policy = policy,
+            Rules = rules,
+            LruGenEnabled = policy == ReclaimPolicy.Mglru ? 7 : 0,
+            MemoryBytes = 1024 * Scenarios.Page,
+            SwapBytes = 4096 * Scenarios.Page,
+            TimeSliceAccesses = 128,
+        }));
+        sim.Step(20_000);
+        var node = sim.Machine.Nodes[0];
+        node.KswapdFailures = MgLru.Engine.Reclaim.MemcgReclaim.MaxReclaimRetries;
+        long kswapdBefore = sim.Counter("a", VmEvent.PgScanKswapd);
+        long directBefore = sim.Counter("a", VmEvent.PgStealDirect);
+        sim.Step(20_000);
+        Assert.True(sim.Counter("a", VmEvent.PgStealDirect) > directBefore, "the dormant kswapd left the work to direct reclaim");
+        Assert.True(sim.Counter("a", VmEvent.PgScanKswapd) > kswapdBefore + 1_000, "kswapd stayed dormant after direct reclaim made progress");
+    }
+
+    [Theory]
     [InlineData(ReclaimPolicy.Mglru, KernelRules.V6_14)]
     [InlineData(ReclaimPolicy.Mglru, KernelRules.V6_1)]
     [InlineData(ReclaimPolicy.Classic, KernelRules.V6_14)]

@@ -97,6 +97,8 @@ internal sealed partial class MglruPolicy
         BeginShrink(sc);
         ShrinkMany(sc);
         EndShrink();
+        // lru_gen_shrink_node: "kswapd should never fail" (balance_pgdat counts a failure after this).
+        _m.Nodes[sc.Node].KswapdFailures = 0;
     }
 
     /// <summary>shrink_many: the old generation's memcgs, bin by bin from a random one, until the target is met.</summary>
