@@ -118,7 +118,7 @@ internal abstract class LruPolicy
     /// shrink_slab after a memcg's lruvec was shrunk (shrink_node_memcgs, shrink_one): the slab the
     /// simulator has is the page cache's shadow-only xa_nodes.
     /// </summary>
-    public void ShrinkSlab(MemCgroup memcg) => _shadowNodes.Shrink(memcg);
+    public void ShrinkSlab(MemCgroup memcg, int priority) => _shadowNodes.Shrink(memcg, priority);
 
     /// <summary>
     /// can_demote: demotion is enabled, this reclaim may demote, and <paramref name="node"/> has a lower
@@ -175,7 +175,7 @@ internal abstract class LruPolicy
                 memcg.LowEvents++;
             }
             ShrinkLruvec(memcg, sc);
-            ShrinkSlab(memcg);
+            ShrinkSlab(memcg, sc.Priority);
             if (sc.Reclaimer == Reclaimer.Direct && sc.NrReclaimed >= sc.NrToReclaim) break; // partial walk for direct reclaim
         }
     }

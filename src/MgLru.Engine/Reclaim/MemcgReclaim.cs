@@ -111,7 +111,7 @@ internal sealed class MemcgReclaim
                     if (sc.TargetMemcg != null)
                     {
                         _policy.ShrinkLruvec(sc.TargetMemcg, sc); // the hierarchy is flat below the root
-                        _policy.ShrinkSlab(sc.TargetMemcg);
+                        _policy.ShrinkSlab(sc.TargetMemcg, sc.Priority);
                     }
                     else _policy.ShrinkNode(sc);
                     // shrink_node: "a successful direct reclaim run will revive a dormant kswapd".

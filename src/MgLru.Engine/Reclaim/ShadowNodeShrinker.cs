@@ -9,9 +9,11 @@ namespace MgLru.Engine.Reclaim;
 /// <summary>
 /// mm/workingset.c's "mm-shadow" shrinker, run by shrink_slab after every shrink of a memcg's lruvec:
 /// page-cache xa_nodes that hold only shadow entries may number at most an eighth of the memcg's LRU
-/// and slab pages (count_shadow_nodes: pages >> (XA_CHUNK_SHIFT - 3)); each call frees half of the
-/// excess, oldest node first, in batches of SHRINK_BATCH (do_shrink_slab with seeks = 0), carrying
-/// unfinished work over to the next call (nr_deferred, capped at twice the excess). A refault whose
+/// and slab pages (count_shadow_nodes: pages >> (XA_CHUNK_SHIFT - 3)); each call asks to free half of
+/// the excess (do_shrink_slab with seeks = 0) plus the work carried over from earlier calls scaled down by
+/// the reclaim priority (nr_deferred >> priority, the deferred count capped at twice the excess), oldest
+/// node first, in batches of SHRINK_BATCH; less than a batch is done only if it covers the whole excess.
+/// So at the default priority an excess below two batches (256 nodes, 16k shadows) stays. A refault whose
 /// shadow went with its node is no refault. Anon shadows are not trimmed: the swap cache's nodes are
 /// not kmem-accounted, so they sit on the root's list, which memcg reclaim never shrinks.
 /// The list is kept per memcg (the kernel keeps one per memcg and NUMA node; the simulator's page
@@ -41,8 +43,8 @@ internal sealed class ShadowNodeShrinker
         return nodes > maxNodes ? nodes - maxNodes : 0;
     }
 
-    /// <summary>do_shrink_slab of the shadow-node shrinker for one memcg; returns the nodes freed.</summary>
-    public long Shrink(MemCgroup memcg)
+    /// <summary>do_shrink_slab of the shadow-node shrinker for one memcg at the reclaim's priority; returns the nodes freed.</summary>
+    public long Shrink(MemCgroup memcg, int priority)
     {
         long freeable = Freeable(memcg);
         if (freeable == 0) return 0;
@@ -50,7 +52,7 @@ internal sealed class ShadowNodeShrinker
         long deferred = _deferred[memcg.Index];
         _deferred[memcg.Index] = 0;
         long delta = freeable / 2; // seeks == 0: trim aggressively, the objects cost no I/O to recreate
-        long totalScan = System.Math.Min(deferred + delta, 2 * freeable);
+        long totalScan = System.Math.Min((deferred >> priority) + delta, 2 * freeable);
         long scanned = 0, freed = 0;
         var cache = _m.PageCache;
         while (totalScan >= ShrinkBatch || totalScan >= freeable)

@@ -9,7 +9,7 @@ namespace MgLru.Engine.Tests.Reclaim;
 public sealed class ShadowNodeTests
 {
     private static Engine.Simulation.Simulation Create(long filePages, long limitPages, KernelRules rules = KernelRules.V6_12, long reads = 0,
-        long[]? memoryStatReads = null)
+        long[]? memoryStatReads = null, bool check = true)
     {
         var task = new TaskSpec("reader", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), filePages * Scenarios.Page, reads,
             memoryStatReads: memoryStatReads);
@@ -18,7 +18,7 @@ public sealed class ShadowNodeTests
         {
             Policy = ReclaimPolicy.Mglru,
             Rules = rules,
-            CheckInvariants = true,
+            CheckInvariants = check,
             TimeSliceAccesses = 64,
             // A run of well under a millisecond: the periodic stats flush (every 2 s, at a seed-drawn
             // phase) does not happen inside it, so only memory.stat reads flush.
@@ -57,16 +57,24 @@ public sealed class ShadowNodeTests
         Assert.Null(cache.CheckNodes());
     }
 
-    [Fact]
-    public void The_shrinker_frees_half_the_excess_in_batches_of_128_and_defers_the_rest()
+    [Theory]
+    [InlineData(0, new long[] { 616, 232, 104, 104, 0 })]
+    [InlineData(12, new long[] { 616, 360, 232, 232, 232 })]
+    public void The_shrinker_frees_half_the_excess_in_batches_of_128_and_defers_the_rest(int priority, long[] expectedLeft)
     {
         // 1,000 shadow-only nodes and no LRU pages: the budget is the nodes' own slab (576 B each) >> 3.
+        // total_scan = (nr_deferred >> priority) + excess / 2, at most twice the excess; whole batches of 128,
+        // or less only if that covers the whole excess; nr_deferred += delta − scanned.
+        // Priority 0 (the deferred work counts in full):
         // Call 1: slab 1000*576/4096 = 140 pages, budget 17, excess 983, delta 491: three batches of 128
         //         (107 left < 128 and < 983), 107 deferred.
         // Call 2: 616 nodes, slab 86, budget 10, excess 606, 107 + 303 = 410 to scan: three batches, 26 deferred.
         // Call 3: 232 nodes, slab 32, budget 4, excess 228, 26 + 114 = 140: one batch, 12 deferred.
         // Call 4: 104 nodes, slab 14, budget 1, excess 103, 12 + 51 = 63 < 103: nothing, 63 deferred.
         // Call 5: 63 + 51 = 114 >= 103: one batch of 114 empties the list.
+        // Priority 12 (DEF_PRIORITY; the deferred work, below 4,096, counts for nothing):
+        // Call 1 as above. Call 2: 303 to scan: two batches, 360 left. Call 3: slab 50, budget 6, excess
+        // 354, 177: one batch, 232 left. Then excess 228, 114 < 128: nothing, however often it is called.
         var sim = Create(filePages: 64_000, limitPages: 256);
         var cache = sim.Machine.PageCache;
         var memcg = sim.Machine.Memcgs[1];
@@ -76,26 +84,27 @@ public sealed class ShadowNodeTests
             cache.Evict(slot, shadow: 1);
         }
         Assert.Equal(1000, cache.ShadowNodes(1));
-        long[] expectedLeft = { 616, 232, 104, 104, 0 };
         foreach (long left in expectedLeft)
         {
-            sim.LruPolicy.ShrinkSlab(memcg);
+            sim.LruPolicy.ShrinkSlab(memcg, priority);
             Assert.Equal(left, cache.ShadowNodes(1));
         }
-        Assert.Equal(1000, sim.Counter("t", VmEvent.WorkingsetNodeReclaim));
-        Assert.Equal(64_000, cache.DroppedShadows);
+        Assert.Equal(1000 - expectedLeft[^1], sim.Counter("t", VmEvent.WorkingsetNodeReclaim));
+        Assert.Equal(64 * (1000 - expectedLeft[^1]), cache.DroppedShadows);
         Assert.Null(cache.CheckNodes());
     }
 
     [Theory]
-    [InlineData(1_536, false)] // 20 nodes of shadows at most: within the budget of a 256-page memcg (about 32)
-    [InlineData(16_384, true)]  // 252 nodes: trimmed
+    [InlineData(1_536, false)]  // 20 nodes of shadows at most: within the budget of a 256-page memcg (about 32)
+    [InlineData(16_384, false)] // 252 nodes: over the budget by less than two batches, which reclaim at the default priority leaves
+    [InlineData(32_768, true)]  // 508 nodes: trimmed
     public void Every_shadow_is_consumed_by_a_refault_dropped_with_its_node_or_still_there(int filePages, bool trimmed)
     {
         // Two sequential passes through a descriptor. Under V6_12 every refault that finds its shadow is
         // counted, so evictions (each leaves a shadow) = refaults + shadows dropped + shadows left. A
         // memory.stat read once the memcg is full flushes its stats, so the budget sees its 256 pages.
-        var sim = Create(filePages, limitPages: 256, reads: 2L * filePages, memoryStatReads: new long[] { 256 });
+        // Invariants checked after every step on the small cases only (the large ones would take seconds).
+        var sim = Create(filePages, limitPages: 256, reads: 2L * filePages, memoryStatReads: new long[] { 256 }, check: filePages < 10_000);
         sim.Run();
         var cache = sim.Machine.PageCache;
         long left = cache.Shadows.LongCount(s => s != 0);
@@ -107,32 +116,34 @@ public sealed class ShadowNodeTests
         // A loop larger than memory: every read of the second pass refaults (the first pass's tail is gone
         // before the second reaches it), and without trimming every one finds its shadow.
         if (!trimmed) Assert.Equal(filePages, refaults);
-        else Assert.True(refaults < filePages / 4, $"{refaults} refaults: trimmed shadows cannot refault");
+        else Assert.True(refaults < filePages * 3 / 4, $"{refaults} refaults: trimmed shadows cannot refault");
     }
 
     [Fact]
     public void Under_612_the_budget_comes_from_flushed_stats_so_shadows_evicted_before_a_flush_are_trimmed()
     {
-        // 1,536 pages read twice through a 256-page memcg: 20 shadow-only nodes at most, within a budget of
-        // 256 >> 3 = 32 nodes. 6.1 sums exact counters: nothing is trimmed and (6.1 counting only recent
-        // refaults) no node is reclaimed. 6.12 reads the rstat copy, which no flush has filled: budget 0,
-        // so nodes go as fast as they fill and the second pass finds few shadows. A memory.stat read once
-        // the memcg is full flushes it, and 6.12 then keeps every shadow like 6.1.
-        var v61 = Create(1_536, limitPages: 256, KernelRules.V6_1, reads: 3_072);
+        // 24,576 pages read twice through a 4,096-page memcg: at most 320 shadow-only nodes, within a budget
+        // of 4,096 >> 3 = 512 nodes. 6.1 sums exact counters: nothing is trimmed and (6.1 counting only recent
+        // refaults) no node is reclaimed. 6.12 reads the rstat copy, which no flush has filled: budget 0, so
+        // once the excess reaches two batches (256 nodes) reclaim trims it by half, and the second pass finds
+        // fewer shadows. A memory.stat read once the memcg is full flushes it, and 6.12 then keeps every
+        // shadow like 6.1.
+        const int File = 24_576, Limit = 4_096;
+        var v61 = Create(File, Limit, KernelRules.V6_1, reads: 2 * File, check: false);
         v61.Run();
         Assert.Equal(0, v61.Counter("t", VmEvent.WorkingsetNodeReclaim));
 
-        var stale = Create(1_536, limitPages: 256, KernelRules.V6_12, reads: 3_072);
+        var stale = Create(File, Limit, KernelRules.V6_12, reads: 2 * File, check: false);
         stale.Run();
         long refaults = stale.Counter("t", VmEvent.WorkingsetRefaultFile);
         long left = stale.Machine.PageCache.Shadows.LongCount(s => s != 0);
         Assert.Equal(stale.Counter("t", VmEvent.PgStealFile), refaults + stale.Machine.PageCache.DroppedShadows + left);
-        Assert.True(stale.Counter("t", VmEvent.WorkingsetNodeReclaim) >= 15, $"{stale.Counter("t", VmEvent.WorkingsetNodeReclaim)} nodes reclaimed");
-        Assert.True(refaults < 1_536 / 2, $"{refaults} refaults");
+        Assert.True(stale.Counter("t", VmEvent.WorkingsetNodeReclaim) >= 128, $"{stale.Counter("t", VmEvent.WorkingsetNodeReclaim)} nodes reclaimed");
+        Assert.True(refaults < File * 3 / 4, $"{refaults} refaults");
 
-        var flushed = Create(1_536, limitPages: 256, KernelRules.V6_12, reads: 3_072, memoryStatReads: new long[] { 256 });
+        var flushed = Create(File, Limit, KernelRules.V6_12, reads: 2 * File, memoryStatReads: new long[] { Limit }, check: false);
         flushed.Run();
         Assert.Equal(0, flushed.Counter("t", VmEvent.WorkingsetNodeReclaim));
-        Assert.Equal(1_536, flushed.Counter("t", VmEvent.WorkingsetRefaultFile));
+        Assert.Equal(File, flushed.Counter("t", VmEvent.WorkingsetRefaultFile));
     }
 }

@@ -138,7 +138,7 @@ internal sealed partial class MglruPolicy
             memcg.LowEvents++;
         }
         bool aged = TryToShrinkLruvec(l, sc);
-        ShrinkSlab(memcg);
+        ShrinkSlab(memcg, sc.Priority);
         if (aged) return MemcgLruYoung;
         if (LruvecIsSizable(memcg, sc)) return MemcgLruNop;
         return l.LruSeg != MemcgLruTail ? MemcgLruTail : MemcgLruYoung;
