@@ -1,7 +1,8 @@
 # Why page-table walks matter (the seed patch's evidence, simulated).
 # 1. A memcached-like load: four worker threads sharing one 96 MiB mm, Zipf(1.0) keys, overcommitted 2:1
-#    onto zram. Aging by rmap only (0x0001) against page-table walks (0x0007): how reclaim CPU is spent and
-#    what the workload gets done.
+#    onto zram. Aging by rmap only (0x0001), first without look-around (-LA, the patch before "exploit
+#    locality in rmap"), then with it, against page-table walks (0x0007): how reclaim CPU is spent and what
+#    the workload gets done.
 # 2. Sparse access: 24 mostly idle tasks of 16 MiB (each runs one scheduler turn in twenty) next to one
 #    busy one. The mm bitmap skips the tasks that have not run since the last walk and the Bloom filters
 #    skip PTE tables with few young PTEs; forcing every walk to scan everything shows what they save.
@@ -15,11 +16,13 @@ function New-KeyValue {
     $cg
 }
 
-'== memcached-like: rmap-only aging vs page-table walks'
-$kv = @(New-KeyValue | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
-'{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7} {6,7} {7,7} {8,7} {9,12}' -f 'Enabled', 'MajFault', 'PgSteal', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
-foreach ($r in $kv) {
-    '{0,-7} {1,10} {2,9} {3,9} {4,10} {5,7:N1} {6,7:N1} {7,7:N1} {8,7:N1} {9,12:N0}' -f $r.LruGenEnabled, $r.PgMajFault, $r.PgSteal, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
+'== memcached-like: rmap only without and with look-around, then page-table walks'
+$kv = @(New-KeyValue | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run @{ LruGenEnabled = 1; LookAround = $false }, @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
+$labels = '0x0001 -LA', '0x0001', '0x0007'
+'{0,-10} {1,10} {2,9} {3,9} {4,10} {5,7} {6,7} {7,7} {8,7} {9,12}' -f 'Enabled', 'MajFault', 'PgSteal', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
+for ($i = 0; $i -lt $kv.Count; $i++) {
+    $r = $kv[$i]
+    '{0,-10} {1,10} {2,9} {3,9} {4,10} {5,7:N1} {6,7:N1} {7,7:N1} {8,7:N1} {9,12:N0}' -f $labels[$i], $r.PgMajFault, $r.PgSteal, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
 }
 
 function New-Sparse {
