@@ -1349,7 +1349,7 @@ public sealed partial class Simulation
     /// <summary>
     /// Moves a task to another memcg now (cgroup.procs write → mem_cgroup_attach → lru_gen_migrate_mm):
     /// its mm leaves the old memcg's mm list and joins the new one, and its new pages are charged to the
-    /// new memcg; pages already charged stay with the old one.
+    /// new memcg; pages already charged stay with the old one. The threads sharing its mm move with it.
     /// </summary>
     public void MoveTask(string task, string memcg)
     {
@@ -1373,7 +1373,10 @@ public sealed partial class Simulation
         target.MmList.Add(mm);                       // lru_gen_add_mm
         foreach (var l in target.Lruvecs) l.MmsAddedSinceIteration = true;
         mm.OwnerMemcg = target.Index;
-        task.Memcg = target;
+        // cgroup v2 moves a process with all its threads (cgroup.procs): every task on this mm goes, so
+        // that the memcg they charge is always their mm's (charges follow mm->owner).
+        foreach (var t in _tasks)
+            if (t.Mm == mm) t.Memcg = target;
     }
 
     /// <summary>The memcgs as the kernel numbers them: (id, path), root first.</summary>

@@ -55,6 +55,28 @@ public sealed class MigrationTests
         Assert.Equal(40, sim.Machine.Memcgs[1].Usage);
         Assert.Equal(60, sim.Machine.Memcgs[2].Usage);
     }
+
+    [Fact]
+    public void Moving_a_thread_moves_its_whole_process()
+    {
+        // cgroup v2 moves processes: the leader goes with the thread, so both charge the mm's memcg. Before,
+        // the leader kept charging /a while its mm belonged to /b, and an OOM in /a found no task to kill.
+        // /a has no swap room: had the leader stayed, its next charges would have OOM-killed in /a.
+        var leader = new TaskSpec("leader", new WorkloadSpec(WorkloadKind.Sequential, populate: false), 200 * Scenarios.Page, 200);
+        var thread = new TaskSpec("thread", new WorkloadSpec(WorkloadKind.Sequential, populate: false), 200 * Scenarios.Page, 200, shareMmWith: "leader");
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(
+            new[] { new MemCgroupSpec("a", 64 * Scenarios.Page, tasks: new[] { leader, thread }), new MemCgroupSpec("b") },
+            new RunOptions { CheckInvariants = true, TimeSliceAccesses = 16 }));
+        sim.Step(32);
+        long inA = sim.Machine.Memcgs[1].Usage;
+        Assert.True(inA > 0 && inA <= 64);
+        sim.MoveTask("thread", "b");
+        sim.Run();
+        Assert.Equal(inA, sim.Machine.Memcgs[1].Usage);
+        Assert.Equal(200 - inA, sim.Machine.Memcgs[2].Usage);
+        Assert.Equal(0, sim.Counter("a", Stats.VmEvent.OomKill));
+        Assert.False(sim.Machine.Mms[0].Exited);
+    }
 }
 
 public sealed class ThreadTests
