@@ -101,7 +101,9 @@ internal abstract class LruPolicy
     {
         var (activeAnon, inactiveAnon, activeFile, inactiveFile) = LruSizes(memcg);
         long slabPages = _m.PageCache.AllocatedNodes(memcg.Index) * PageCache.XaNodeBytes / Units.PageSize;
-        return activeAnon + inactiveAnon + activeFile + inactiveFile + UnevictablePages(memcg) + slabPages;
+        // The charged overhead stands for the program's own memory: in the kernel mostly LRU pages (its
+        // arrays, code) and slab, which count_shadow_nodes counts (page tables, a smaller part, it does not).
+        return activeAnon + inactiveAnon + activeFile + inactiveFile + UnevictablePages(memcg) + slabPages + memcg.OverheadPages;
     }
 
     private void EnsureFlushedStats(MemCgroup memcg)

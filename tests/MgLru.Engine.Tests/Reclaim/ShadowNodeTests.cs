@@ -9,11 +9,11 @@ namespace MgLru.Engine.Tests.Reclaim;
 public sealed class ShadowNodeTests
 {
     private static Engine.Simulation.Simulation Create(long filePages, long limitPages, KernelRules rules = KernelRules.V6_12, long reads = 0,
-        long[]? memoryStatReads = null, bool check = true)
+        long[]? memoryStatReads = null, bool check = true, long overheadPages = 0)
     {
         var task = new TaskSpec("reader", new WorkloadSpec(WorkloadKind.Sequential, populate: false, backend: MemoryBackend.FileRead), filePages * Scenarios.Page, reads,
             memoryStatReads: memoryStatReads);
-        var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: new[] { task });
+        var cg = new MemCgroupSpec("t", limitPages * Scenarios.Page, tasks: new[] { task }, overheadBytes: overheadPages * Scenarios.Page);
         return Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions
         {
             Policy = ReclaimPolicy.Mglru,
@@ -145,5 +145,20 @@ public sealed class ShadowNodeTests
         flushed.Run();
         Assert.Equal(0, flushed.Counter("t", VmEvent.WorkingsetNodeReclaim));
         Assert.Equal(File, flushed.Counter("t", VmEvent.WorkingsetRefaultFile));
+    }
+
+    [Theory]
+    [InlineData(0, 128)]
+    [InlineData(1_024, 0)]
+    public void The_program_s_own_memory_counts_in_the_budget_as_the_LRU_and_slab_pages_it_is(long overheadPages, long nodesReclaimed)
+    {
+        // One pass of 24,576 pages through a 4,096-page memcg under 6.12, whose stats are flushed once, by a
+        // memory.stat read before the first access (as memwl does): the budget is then what the memcg held,
+        // the charged overhead, >> 3. The pass leaves 320 + overhead / 64 shadow-only nodes. With no overhead
+        // the budget is 0 and the excess reaches two batches at 256 nodes: one cut of 128. With 1,024 pages
+        // of overhead (budget 128 nodes) it would need 384 nodes: none.
+        var sim = Create(24_576, 4_096, KernelRules.V6_12, reads: 24_576, memoryStatReads: new long[] { 0 }, check: false, overheadPages: overheadPages);
+        sim.Run();
+        Assert.Equal(nodesReclaimed, sim.Counter("t", VmEvent.WorkingsetNodeReclaim));
     }
 }
