@@ -79,6 +79,17 @@ Describe 'Invoke-Reclaim' {
         }
     }
 
+    Context 'global reclaim' {
+        It 'gives kswapd at most the run''s time and leaves the rest to direct reclaim' {
+            $slow = New-ReclaimCostModel -ZramWriteNs 20000
+            $r = New-MemCgroup -Name a | Add-Task -Name t -Workload Uniform -Rss 16MB -Accesses 60000 |
+                Invoke-Reclaim -Memory 8MB -Swap 32MB -CostModel $slow
+            $r.KswapdCpuMs | Should -BeLessOrEqual ($r.SimulatedMs * 1.02)
+            $r.PgStealDirect | Should -BeGreaterThan 0
+            $r.OomKill | Should -Be 0
+        }
+    }
+
     Context 'invalid input' {
         It 'rejects swappiness <Value>' -ForEach @(@{ Value = -1 }, @{ Value = 201 }) {
             { New-MemCgroup -Name x | Add-Task -Name t -Rss 1MB | Invoke-Reclaim -Swappiness $Value } |

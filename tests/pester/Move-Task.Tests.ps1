@@ -28,5 +28,19 @@ Describe 'Move-Task' {
             ($rows | Where-Object Memcg -eq 'a').ResidentPages | Should -Be 50
             ($rows | Where-Object Memcg -eq 'b').ResidentPages | Should -Be 50
         }
+
+        It 'moves a thread together with its process, as cgroup.procs does' {
+            $a = New-MemCgroup -Name a -Limit 256KB | Add-Task -Name leader -Rss 800KB -Accesses 200 -NoPopulate -Workload Sequential
+            $null = $a | Add-Task -Name thread -ShareMmWith leader -Rss 800KB -Accesses 200 -NoPopulate -Workload Sequential
+            $b = New-MemCgroup -Name b
+            $sim = $a, $b | Start-ReclaimSimulation
+            $null = $sim | Step-ReclaimSimulation -Accesses 32
+            $inA = ($sim | Step-ReclaimSimulation -Accesses 0 | Where-Object Memcg -eq 'a').ResidentPages
+            $sim | Move-Task thread b
+            $rows = $sim | Step-ReclaimSimulation
+            ($rows | Where-Object Memcg -eq 'a').ResidentPages | Should -Be $inA
+            ($rows | Where-Object Memcg -eq 'a').OomKill | Should -Be 0
+            ($rows | Where-Object Memcg -eq 'b').ResidentPages | Should -Be (200 - $inA)
+        }
     }
 }
