@@ -1152,7 +1152,7 @@ public sealed partial class Simulation
     /// <summary>memory.events text: "key value" lines.</summary>
     public string MemoryEventsText(string memcg) => Stats.MemoryStat.Text(MemoryEvents(memcg));
 
-    private static readonly VmEvent[] TimelineEvents = { VmEvent.Accesses, VmEvent.PgDemoteKswapd, VmEvent.PgDemoteDirect, VmEvent.PgDemoteProactive, VmEvent.PgPromoteSuccess, VmEvent.NumaHintFaults, VmEvent.PswpOut };
+    private static readonly VmEvent[] TimelineEvents = { VmEvent.Accesses, VmEvent.PgDemoteKswapd, VmEvent.PgDemoteDirect, VmEvent.PgDemoteProactive, VmEvent.PgPromoteSuccess, VmEvent.NumaHintFaults, VmEvent.PswpOut, VmEvent.PgStealKswapd, VmEvent.PgStealDirect };
 
     /// <summary>Closes the current interval: one row per node, and the counters' snapshot for the next.</summary>
     private void SampleTimeline()
@@ -1231,6 +1231,8 @@ public sealed partial class Simulation
                 PgPromoteSuccess = d[4],
                 NumaHintFaults = d[5],
                 PswpOut = d[6],
+                PgStealKswapd = d[7],
+                PgStealDirect = d[8],
             });
         }
         return rows;

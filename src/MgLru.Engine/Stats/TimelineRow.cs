@@ -26,6 +26,10 @@ public sealed class TimelineRow
     public long PgPromoteSuccess { get; init; }
     public long NumaHintFaults { get; init; }
     public long PswpOut { get; init; }
+    /// <summary>Pages this node's kswapd reclaimed during the interval (pgsteal_kswapd, every memcg).</summary>
+    public long PgStealKswapd { get; init; }
+    /// <summary>Pages direct reclaim took from this node during the interval (pgsteal_direct, every memcg): what kswapd did not keep up with, or memcg limit reclaim.</summary>
+    public long PgStealDirect { get; init; }
     /// <summary>
     /// MGLRU: the node's pages (every memcg) in the youngest generation (max_seq) and the three older ones,
     /// at the end of the interval; 0 under the other policies.

@@ -128,6 +128,10 @@ public sealed class PromotionTests
         var node0 = rows.Where(r => r.Node == 0).ToList();
         var memcg = sim.Machine.Memcgs[1];
         Assert.Equal(memcg.Events[(int)VmEvent.WorkingsetRefaultAnon] + memcg.Events[(int)VmEvent.WorkingsetRefaultFile], node0.Sum(r => r.Refaults));
+        // Reclaim counted per node adds up to the memcg's pgsteal_kswapd and pgsteal_direct (one memcg).
+        Assert.Equal(memcg.Events[(int)VmEvent.PgStealKswapd], rows.Sum(r => r.PgStealKswapd));
+        Assert.Equal(memcg.Events[(int)VmEvent.PgStealDirect], rows.Sum(r => r.PgStealDirect));
+        Assert.True(rows.Sum(r => r.PgStealKswapd) > 0);
         Assert.Equal((sim.Machine.ReclaimNs + sim.Machine.KswapdNs) / 1e6, node0.Sum(r => r.ReclaimCpuMs), 6);
         // Every page on a node's LRU is in one of its four generations.
         foreach (var node in nodes)
