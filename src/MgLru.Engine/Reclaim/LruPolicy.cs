@@ -421,6 +421,7 @@ internal abstract class LruPolicy
         int demote = _m.DemoteList;
         bool demotePass = CanDemote(sc.Node, sc);
         bool rfc = _m.Options.DemotionMode == DemotionMode.Rfc2018;
+        var stealEvent = sc.StealEvent;
         TouchMappings(list, pt);
     retry:
         while (!_frames.IsEmpty(list))
@@ -509,13 +510,17 @@ internal abstract class LruPolicy
                 memcg.SwapUsage++;
             }
             memcg.Usage--;
+            // pgsteal per node, for the timeline: the node the page is reclaimed from.
+            _m.Nodes[_frames.NodeOf(f)].Count(stealEvent);
             _frames.Free(f);
             _m.SpendReclaim(_m.Costs.FreePageNs, CostCategory.Free);
             reclaimed++;
         }
         if (demotePass && !_frames.IsEmpty(demote))
         {
-            reclaimed += DemoteFolioList(demote, sc);
+            long demoted = DemoteFolioList(demote, sc);
+            _m.Nodes[sc.Node].Count(stealEvent, demoted); // demotions count as steals of the node they leave
+            reclaimed += demoted;
             if (!_frames.IsEmpty(demote))
             {
                 // Folios that could not be demoted are reclaimed the usual way, except by proactive

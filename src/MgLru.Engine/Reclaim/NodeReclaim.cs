@@ -91,15 +91,14 @@ internal sealed class NodeReclaim
             n.KswapdPending = false;
             return;
         }
-        long wokenAt = n.KswapdPending ? n.KswapdWokenAtNs : _m.NowNs;
         if (_m.NowNs < n.KswapdFreeAtNs)
         {
             _m.DeferKswapd(node);
             return;
         }
-        n.KswapdPending = false;
         // It started when both the wake and its clock were there; the simulation applies the run now.
-        long startNs = Math.Max(wokenAt, n.KswapdFreeAtNs);
+        long startNs = Math.Max(n.KswapdPending ? n.KswapdWokenAtNs : _m.NowNs, n.KswapdFreeAtNs);
+        n.KswapdPending = false;
         long before = _m.KswapdNs;
         _m.InKswapd = true;
         try { BalancePgdat(node); }
@@ -114,11 +113,13 @@ internal sealed class NodeReclaim
     /// </summary>
     public void RunPendingKswapds()
     {
-        _m.KswapdPending = false;
+        bool stillPending = false;
         foreach (var node in _m.Nodes)
+        {
             if (node.KswapdPending) WakeKswapd(node.Id);
-        foreach (var node in _m.Nodes)
-            _m.KswapdPending |= node.KswapdPending;
+            stillPending |= node.KswapdPending;
+        }
+        _m.KswapdPending = stillPending;
     }
 
     /// <summary>balance_pgdat: shrink the node from priority 12 until free memory reaches the balance mark.</summary>

@@ -52,6 +52,9 @@ public sealed class GlobalReclaimTests
             }));
             sim.Run();
             var row = sim.Results()[0];
+            // Counted a second way, per node where each page was freed (the timeline's source).
+            Assert.Equal(row.PgStealKswapd, sim.Machine.Nodes[0].Events[(int)VmEvent.PgStealKswapd]);
+            Assert.Equal(row.PgStealDirect, sim.Machine.Nodes[0].Events[(int)VmEvent.PgStealDirect]);
             Assert.True(row.KswapdCpuMs <= row.SimulatedMs * 1.02, $"kswapd {row.KswapdCpuMs} ms in {row.SimulatedMs} ms");
             Assert.Equal(0, row.OomKill);
             return row;

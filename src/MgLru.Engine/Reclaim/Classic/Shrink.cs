@@ -160,7 +160,6 @@ internal sealed partial class ClassicPolicy
         long pageout = memcg.Events[(int)VmEvent.PswpOut] - pageoutBefore;
         MoveFoliosToLru(list);
         memcg.Count(sc.StealEvent, reclaimed);
-        _m.Nodes[sc.Node].Count(sc.StealEvent, reclaimed);
         memcg.Count(file ? VmEvent.PgStealFile : VmEvent.PgStealAnon, reclaimed);
         if (_rules.CostCountsIoAndRotations) NoteCost(l, file, pageout * SwapClusterMax + (scanned - reclaimed));
         else NoteCost(l, file, pageout);

@@ -78,7 +78,6 @@ internal sealed class ExactLruPolicy : LruPolicy
         MoveFoliosToLru(list);
         sc.NrReclaimed += reclaimed;
         memcg.Count(sc.StealEvent, reclaimed);
-        _m.Nodes[sc.Node].Count(sc.StealEvent, reclaimed);
         memcg.Count(VmEvent.PgStealAnon, reclaimed);
     }
 

@@ -210,7 +210,6 @@ internal sealed partial class MglruPolicy
     private void CountSteal(MemCgroup memcg, ScanControl sc, int type, long reclaimed)
     {
         memcg.Count(sc.StealEvent, reclaimed);
-        _m.Nodes[sc.Node].Count(sc.StealEvent, reclaimed);
         memcg.Count(type == Lruvec.Anon ? VmEvent.PgStealAnon : VmEvent.PgStealFile, reclaimed);
     }
 
