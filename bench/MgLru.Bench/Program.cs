@@ -9,6 +9,8 @@ using Sim = MgLru.Engine.Simulation.Simulation;
 // dotnet run -c Release --project bench/MgLru.Bench -- generate [--policy Lru|Mglru|Classic] [--walk] [--objects N] [--requests N] [--pages N] [--alpha A]
 // dotnet run -c Release --project bench/MgLru.Bench -- replay FILE --format Txt|Csv|OracleGeneral|U32 [--policy ...] [--pages N]
 // dotnet run -c Release --project bench/MgLru.Bench -- scale [--gib 64] [--accesses N] [--walk]
+// --bare (generate, replay): instead of the simulation, a bare exact LRU over the same trace and capacity (int-linked
+// list, object → slot array; no page tables, swap or kernel bookkeeping): the floor any cache simulator pays.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -74,6 +76,16 @@ switch (args[0])
 }
 
 long memPages = long.Parse(Opt("pages", "100000"), inv);
+if (Flag("bare"))
+{
+    var bareLoop = Stopwatch.StartNew();
+    long misses = BareLru(trace, footprint, memPages);
+    bareLoop.Stop();
+    Console.WriteLine(what + $", {memPages:N0} pages of memory");
+    Console.WriteLine($"  bare exact LRU: miss ratio {(double)misses / trace.Length:F4}, {misses:N0} misses");
+    Console.WriteLine($"  simulation loop: {trace.Length / bareLoop.Elapsed.TotalSeconds / 1e6:F1} M requests/s ({bareLoop.Elapsed.TotalSeconds:F2} s)");
+    return 0;
+}
 var t = new TaskSpec("replay", WorkloadSpec.FromTrace(trace), Math.Max(1, footprint) * 4096, 0);
 var c = new MemCgroupSpec("cache", memPages * 4096, tasks: new[] { t });
 long before = GC.GetAllocatedBytesForCurrentThread();
@@ -93,6 +105,52 @@ long loopAllocated = GC.GetAllocatedBytesForCurrentThread() - loopBefore;
 Report(what + $", {memPages:N0} pages of memory", sim, trace.Length, sw.Elapsed, memPages, footprint, footprint, built, loopAllocated);
 return 0;
 
+// The exact LRU a cache simulator keeps at its simplest: a hit moves the object's slot to the head of an
+// int-linked list, a miss takes the tail's slot. Objects are dense (0..footprint-1), so a plain array maps
+// them to slots; a slot's links and object share one 16-byte entry (one cache line a slot). Cold misses
+// count, as in libCacheSim.
+static long BareLru(uint[] trace, long footprint, long capacity)
+{
+    int cap = (int)Math.Min(capacity, footprint);
+    var slotOf = new int[footprint];
+    Array.Fill(slotOf, -1);
+    var slots = new BareSlot[cap + 1];
+    int head = cap; // the list's sentinel
+    slots[head].Next = slots[head].Prev = head;
+    int used = 0;
+    long misses = 0;
+    foreach (uint o in trace)
+    {
+        int s = slotOf[o];
+        if (s < 0)
+        {
+            misses++;
+            if (used < cap) s = used++;
+            else
+            {
+                s = slots[head].Prev;
+                slotOf[slots[s].Object] = -1;
+                slots[slots[s].Prev].Next = slots[s].Next;
+                slots[slots[s].Next].Prev = slots[s].Prev;
+            }
+            slotOf[o] = s;
+            slots[s].Object = o;
+        }
+        else if (slots[head].Next == s) continue;
+        else
+        {
+            slots[slots[s].Prev].Next = slots[s].Next;
+            slots[slots[s].Next].Prev = slots[s].Prev;
+        }
+        int first = slots[head].Next;
+        slots[s].Next = first;
+        slots[s].Prev = head;
+        slots[first].Prev = s;
+        slots[head].Next = s;
+    }
+    return misses;
+}
+
 void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long ptes, long swapSlots, long built, long loopAllocated)
 {
     var r = s.Results()[0];
@@ -106,4 +164,12 @@ void Report(string title, Sim s, long requests, TimeSpan loop, long frames, long
     double layout = 16.0 * frames + 4.0 * ptes + 12.0 * swapSlots;
     Console.WriteLine($"  allocated by Simulation.Create: {built / 1048576.0:N1} MiB for {frames:N0} frames, {ptes:N0} PTEs, {swapSlots:N0} swap slots ({built / layout:F2}x the 16 B/frame + 4 B/PTE + 12 B/slot layout)");
     Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+}
+
+// 16 bytes, so that no slot straddles two cache lines.
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 16)]
+struct BareSlot
+{
+    public int Next, Prev;
+    public uint Object;
 }
