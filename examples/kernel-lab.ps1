@@ -108,6 +108,20 @@ function Get-LabGenerations([string[]] $Lines) {
         if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { '{0,6} {1,8:N0}' -f [long]$Matches[1], [long]$Matches[$column] }
     }
 }
+# lru_gen_full's mm-walk statistics of memcg /lab: letter → count, in the dump's order.
+$walkStatNames = @{ L = 'PTEs visited'; T = 'PTEs visited'; O = 'old PTEs'; Y = 'young PTEs'; N = 'PMD entries'; F = 'PTE tables read'; A = 'into Bloom filter' }
+function Get-LabWalkStats([string[]] $Lines) {
+    $inLab = $false
+    $stats = [ordered]@{}
+    foreach ($line in $Lines) {
+        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
+        if ($inLab -and $line -match '^\s+\d+[LT]\s') {
+            $stats = [ordered]@{}
+            foreach ($m in [regex]::Matches($line, '(\d+)([LOYNFAT])')) { $stats[$m.Groups[2].Value] = [long]$m.Groups[1].Value }
+        }
+    }
+    $stats
+}
 $dumps = [System.IO.Path]::Combine($Lab, 'dumps')
 foreach ($kernel in 'k6.1', 'k6.12') {
     $genDump = [System.IO.Path]::Combine($dumps, "lru_gen-$kernel-$Workload-m0x7.txt")
@@ -124,6 +138,18 @@ foreach ($kernel in 'k6.1', 'k6.12') {
         $k = if ($i -lt $kernelGens.Count) { $kernelGens[$i] } else { '' }
         $r = if ($i -lt $simGens.Count) { $simGens[$i] } else { '' }
         '{0,-16} | {1}' -f $k, $r
+    }
+    # The page-table walks' statistics of /lab (lru_gen_full's last line; cumulative over the run, as kernels
+    # built without CONFIG_LRU_GEN_STATS keep one history slot): 6.1 prints L O Y N F A, 6.12 T Y F A.
+    $fullDump = [System.IO.Path]::Combine($dumps, "lru_gen_full-$kernel-$Workload-m0x7.txt")
+    if ([System.IO.File]::Exists($fullDump)) {
+        $kernelWalk = Get-LabWalkStats ([System.IO.File]::ReadAllLines($fullDump))
+        $simWalk = Get-LabWalkStats (($sim | Get-LruGen -Full) -split "`n")
+        '{0,-16} | {1,-16} {2,10} {3,10} {4,8}' -f '', 'page-table walks', 'replay', 'kernel', 'diff'
+        foreach ($letter in $kernelWalk.Keys) {
+            if (-not $simWalk.Contains($letter)) { continue }
+            '{0,-16} | {1,-16} {2,10:N0} {3,10:N0} {4,8}' -f '', $walkStatNames[$letter], $simWalk[$letter], $kernelWalk[$letter], ('{0:+0.0;-0.0}%' -f (100.0 * ($simWalk[$letter] - $kernelWalk[$letter]) / [Math]::Max(1, $kernelWalk[$letter])))
+        }
     }
     # The same dump's memory.stat (one run, 0x7): folios sort_folio moved without isolating them (pgrefill)
     # and activations, which the results table above does not carry.
