@@ -142,8 +142,8 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     # The page-table walks' statistics of /lab (lru_gen_full's last line; cumulative over the run, as kernels
     # built without CONFIG_LRU_GEN_STATS keep one history slot): 6.1 prints L O Y N F A, 6.12 T Y F A.
     $fullDump = [System.IO.Path]::Combine($dumps, "lru_gen_full-$kernel-$Workload-m0x7.txt")
-    if ([System.IO.File]::Exists($fullDump)) {
-        $kernelWalk = Get-LabWalkStats ([System.IO.File]::ReadAllLines($fullDump))
+    $kernelWalk = if ([System.IO.File]::Exists($fullDump)) { Get-LabWalkStats ([System.IO.File]::ReadAllLines($fullDump)) } else { @{} }
+    if ($kernelWalk.Count -gt 0) {
         $simWalk = Get-LabWalkStats (($sim | Get-LruGen -Full) -split "`n")
         '{0,-16} | {1,-16} {2,10} {3,10} {4,8}' -f '', 'page-table walks', 'replay', 'kernel', 'diff'
         foreach ($letter in $kernelWalk.Keys) {
