@@ -8,7 +8,7 @@ using Sim = MgLru.Engine.Simulation.Simulation;
 
 // dotnet run -c Release --project bench/MgLru.Bench -- generate [--policy Lru|Mglru|Classic] [--walk] [--objects N] [--requests N] [--pages N] [--alpha A]
 // dotnet run -c Release --project bench/MgLru.Bench -- replay FILE --format Txt|Csv|OracleGeneral|U32 [--policy ...] [--pages N]
-// dotnet run -c Release --project bench/MgLru.Bench -- scale [--gib 64] [--accesses N] [--walk]
+// dotnet run -c Release --project bench/MgLru.Bench -- scale [--gib 64] [--accesses N] [--footprint 2] [--walk]
 // --bare (generate, replay): instead of the simulation, a bare exact LRU over the same trace and capacity (int-linked
 // list, object → slot array; no page tables, swap or kernel bookkeeping): the floor any cache simulator pays.
 var inv = CultureInfo.InvariantCulture;
@@ -57,17 +57,20 @@ switch (args[0])
         long gib = long.Parse(Opt("gib", "64"), inv);
         long accesses = long.Parse(Opt("accesses", "100000000"), inv);
         long pages = gib << 18;
-        var task = new TaskSpec("big", new WorkloadSpec(WorkloadKind.Zipf, 0.9), pages * 2 * 4096, accesses);
+        // The workload's footprint against memory: 2 (the default) overcommits 2:1; 1 or less fits.
+        double footprintRatio = double.Parse(Opt("footprint", "2"), inv);
+        long footprintPages = Math.Max(1, (long)(pages * footprintRatio));
+        var task = new TaskSpec("big", new WorkloadSpec(WorkloadKind.Zipf, 0.9), footprintPages * 4096, accesses);
         var cg = new MemCgroupSpec("big", pages * 4096, tasks: new[] { task });
         long scaleBefore = GC.GetAllocatedBytesForCurrentThread();
-        var scaleSim = Sim.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = walk ? 7 : 1, SwapBytes = pages * 2 * 4096 }));
+        var scaleSim = Sim.Create(new ScenarioSpec(new[] { cg }, new RunOptions { Policy = policy, LruGenEnabled = walk ? 7 : 1, SwapBytes = footprintPages * 4096 }));
         long scaleBuilt = GC.GetAllocatedBytesForCurrentThread() - scaleBefore;
         long scaleLoopBefore = GC.GetAllocatedBytesForCurrentThread();
         var loop = Stopwatch.StartNew();
         scaleSim.Run();
         loop.Stop();
         long scaleLoopAllocated = GC.GetAllocatedBytesForCurrentThread() - scaleLoopBefore;
-        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {2 * gib} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, pages * 2, pages * 2, scaleBuilt, scaleLoopAllocated);
+        Report($"scale: {gib} GiB memcg, Zipf(0.9) over {footprintPages * 4096.0 / (1L << 30):0.##} GiB, {accesses:N0} accesses after the populate pass", scaleSim, scaleSim.AccessesTotal, loop.Elapsed, pages, footprintPages, footprintPages, scaleBuilt, scaleLoopAllocated);
         return 0;
     }
     default:
