@@ -160,6 +160,38 @@ public sealed class GeneratorTests
         Assert.Throws<ArgumentException>(() => new AccessGenerator(new WorkloadSpec(WorkloadKind.Uniform), 100, 10, 2, uniform));
     }
 
+    [Fact]
+    public void A_ranked_workload_draws_the_permutation_then_each_store_before_its_rank()
+    {
+        // The stream, written out independently: the Fisher–Yates permutation of the pages first, then per
+        // access after the populate pass the store draw and the Zipf rank, the page being the rank's place in
+        // the permutation. The generator fills its blocks in two passes (ranks, then pages); this is what
+        // they must come to.
+        const int pages = 3000, accesses = 6000;
+        const ulong seed = 11;
+        var spec = new WorkloadSpec(WorkloadKind.Zipf, 0.9, writeFraction: 0.3);
+        var rng = new Xoshiro256StarStar(seed);
+        var permutation = Enumerable.Range(0, pages).ToArray();
+        for (int i = pages - 1; i > 0; i--)
+        {
+            int j = (int)rng.NextUInt32((uint)(i + 1));
+            (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
+        }
+        var zipf = new ZipfSampler(pages, 0.9);
+        uint threshold = (uint)(0.3 * uint.MaxValue);
+        var expected = Enumerable.Range(0, pages).Select(p => (uint)p | AccessGenerator.WriteBit).ToList(); // the populate pass stores
+        for (int k = 0; k < accesses; k++)
+        {
+            bool write = (uint)(rng.NextUInt64() >> 32) < threshold;
+            long rank = zipf.Sample(ref rng) - 1;
+            expected.Add((uint)permutation[rank] | (write ? AccessGenerator.WriteBit : 0));
+        }
+        var g = new AccessGenerator(spec, pages, accesses, seed);
+        var got = new System.Collections.Generic.List<uint>();
+        while (!g.Done) got.Add((uint)g.Next(out bool w) | (w ? AccessGenerator.WriteBit : 0));
+        Assert.Equal(expected, got);
+    }
+
     public static TheoryData<string> BlockShapes => new() { "zipf", "hotcold", "phases", "trace", "uniform-writes" };
 
     private static WorkloadSpec Shape(string shape) => shape switch
