@@ -641,6 +641,9 @@ public sealed partial class Simulation
         return EndSlice(task, n);
     }
 
+    /// <summary>Sink for the block's PTE loads in <see cref="RunMappedSlice"/>, so the JIT keeps them.</summary>
+    private uint _blockPtesLoaded;
+
     /// <summary>
     /// The access loop of the common case, one mapped VMA on one node: it reads the generator's blocks
     /// directly and keeps the hits' time in a local until something can observe the clock (a fault, the
@@ -672,6 +675,15 @@ public sealed partial class Simulation
             }
             int end = (int)Math.Min(len, pos + (budget - n));
             int chunkStart = pos;
+            if (pos == 0)
+            {
+                // A fresh block: load every PTE it names first, in a loop of independent loads whose cache
+                // misses overlap (a software prefetch; netstandard2.0 has none). At millions of pages the PTE
+                // array is far bigger than the caches, and hits come a quarter faster (8 GiB in the bench's scale run).
+                uint loaded = 0;
+                for (int t = 0; t < len; t++) loaded += ptes[mmBase + (int)(block[t] & ~AccessGenerator.WriteBit)];
+                _blockPtesLoaded += loaded;
+            }
             for (; pos < end; pos++)
             {
                 uint entry = block[pos];
