@@ -679,8 +679,8 @@ public sealed partial class Simulation
             {
                 // A fresh block: load every PTE it names first, and the shadow of each swapped-out page, in a
                 // loop of independent loads whose cache misses overlap (a software prefetch; netstandard2.0 has
-                // none). At millions of pages these arrays are far bigger than the caches: hits come a quarter
-                // faster (the bench's 8 GiB scale run), and the 1 M-page generate run a seventh.
+                // none). At millions of pages these arrays are far bigger than the caches (the bench's 8 GiB
+                // scale run: hits a quarter faster); at a million they mostly fit, and it gains little.
                 uint loaded = 0;
                 var swap = _m.Swap;
                 for (int t = 0; t < len; t++)
