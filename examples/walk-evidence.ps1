@@ -19,25 +19,28 @@ function New-KeyValue([long] $Limit = 48MB) {
     $cg
 }
 
-'== memcached-like: rmap only without and with look-around, then page-table walks'
-$kv = @(New-KeyValue | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run @{ LruGenEnabled = 1; LookAround = $false }, @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
+# Rmap-only aging without and with look-around, then page-table walks: one row each.
+$agingRuns = @{ LruGenEnabled = 1; LookAround = $false }, @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 }
 $labels = '0x0001 -LA', '0x0001', '0x0007'
-'{0,-10} {1,10} {2,9} {3,9} {4,10} {5,7} {6,7} {7,7} {8,7} {9,12}' -f 'Enabled', 'MajFault', 'PgSteal', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
-for ($i = 0; $i -lt $kv.Count; $i++) {
-    $r = $kv[$i]
-    '{0,-10} {1,10} {2,9} {3,9} {4,10} {5,7:N1} {6,7:N1} {7,7:N1} {8,7:N1} {9,12:N0}' -f $labels[$i], $r.PgMajFault, $r.PgSteal, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
+function Show-AgingRuns($Results, [switch] $Kswapd) {
+    # With -Kswapd, a column for kswapd's share of the reclaim CPU the profile is taken over.
+    $share = if ($Kswapd) { ' {3,8}' } else { '' }
+    $head = '{0,-10} {1,10} {2,9}' + $share + ' {4,9} {5,10} {6,7} {7,7} {8,7} {9,7} {10,12}'
+    $row = '{0,-10} {1,10} {2,9}' + $share.Replace('}', ':N1}') + ' {4,9} {5,10} {6,7:N1} {7,7:N1} {8,7:N1} {9,7:N1} {10,12:N0}'
+    $head -f 'Enabled', 'MajFault', 'PgSteal', 'Kswapd%', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
+    for ($i = 0; $i -lt $Results.Count; $i++) {
+        $r = $Results[$i]
+        $kswapdPct = 100 * $r.KswapdCpuMs / [math]::Max(1e-9, $r.KswapdCpuMs + $r.ReclaimCpuMs)
+        $row -f $labels[$i], $r.PgMajFault, $r.PgSteal, $kswapdPct, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
+    }
 }
+
+'== memcached-like: rmap only without and with look-around, then page-table walks'
+Show-AgingRuns @(New-KeyValue | Invoke-Reclaim -Swap 1GB -Seed $Seed -Run $agingRuns)
 
 ''
 '== the same load on a 64 MiB machine without a memcg limit: kswapd reclaims, the profile is kswapd''s'
-$global = @(New-KeyValue -Limit 0 | Invoke-Reclaim -Memory 64MB -Swap 1GB -Seed $Seed -Run @{ LruGenEnabled = 1; LookAround = $false }, @{ LruGenEnabled = 1 }, @{ LruGenEnabled = 7 })
-'{0,-10} {1,10} {2,9} {3,8} {4,9} {5,10} {6,7} {7,7} {8,7} {9,7} {10,12}' -f 'Enabled', 'MajFault', 'PgSteal', 'Kswapd%', 'WalkPtes', 'LookAround', 'Rmap%', 'Walk%', 'Look%', 'Zram%', 'Ops/s'
-for ($i = 0; $i -lt $global.Count; $i++) {
-    $r = $global[$i]
-    # kswapd's share of the reclaim CPU the profile is taken over.
-    $kswapdPct = 100 * $r.KswapdCpuMs / [math]::Max(1e-9, $r.KswapdCpuMs + $r.ReclaimCpuMs)
-    '{0,-10} {1,10} {2,9} {3,8:N1} {4,9} {5,10} {6,7:N1} {7,7:N1} {8,7:N1} {9,7:N1} {10,12:N0}' -f $labels[$i], $r.PgMajFault, $r.PgSteal, $kswapdPct, $r.WalkPtes, $r.LookAroundPromotions, $r.ProfileRmapPct, $r.ProfileWalkPct, $r.ProfileLookAroundPct, $r.ProfileSwapOutPct, $r.OpsPerSecond
-}
+Show-AgingRuns @(New-KeyValue -Limit 0 | Invoke-Reclaim -Memory 64MB -Swap 1GB -Seed $Seed -Run $agingRuns) -Kswapd
 
 function New-Sparse {
     $cg = New-MemCgroup -Name sparse -Limit 96MB

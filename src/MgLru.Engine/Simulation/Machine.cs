@@ -56,7 +56,11 @@ internal sealed class Machine
     public long BalanceMark(int node)
         => Options.Promotion == PromotionMode.NumaBalancing ? Nodes[node].Watermarks.Promo : Nodes[node].Watermarks.High;
 
-    /// <summary>Some node's kswapd was woken and has not run yet (see NodeReclaim.RunPendingKswapds).</summary>
+    /// <summary>
+    /// Some node's kswapd was woken and has not run yet (see NodeReclaim.RunPendingKswapds): the allocator's
+    /// quick test for the nodes' flags. It may stay true after a direct wake cleared a node's flag (the next
+    /// RunPendingKswapds recomputes it), never false while one is set.
+    /// </summary>
     public bool KswapdPending;
 
     /// <summary>Wake <paramref name="node"/>'s kswapd without running it inside the caller's reclaim.</summary>

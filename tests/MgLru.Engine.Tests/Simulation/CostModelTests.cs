@@ -14,22 +14,27 @@ public sealed class CostModelTests
         return sim.Results()[0];
     }
 
+    /// <summary>
+    /// A Zipf(1.0) task of 4,096 pages, 80,000 accesses, on 2,048 pages: a memcg limit of that size, or
+    /// (<paramref name="memcgLimit"/> false) no limit, the machine's size then coming from the options.
+    /// </summary>
+    private static Stats.ReclaimResult RunZipfOnHalfItsMemory(RunOptions options, bool memcgLimit)
+    {
+        var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf, 1.0), 4096 * Scenarios.Page, 80_000);
+        var cg = new MemCgroupSpec("t", memcgLimit ? 2048 * Scenarios.Page : long.MaxValue, tasks: new[] { task });
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, options));
+        sim.Run();
+        return sim.Results()[0];
+    }
+
     [Fact]
     public void Look_around_takes_rmap_walks_off_eviction_as_its_patch_reports()
     {
         // "exploit locality in rmap": kswapd's page_vma_mapped_walk 18.47 % → 8.20 %, compression's share up.
         // Rmap-only aging (0x0001) with and without look-around on a Zipf load twice the limit: with it, young
         // neighbours are promoted in place, so fewer folios are isolated and walked one by one.
-        Stats.ReclaimResult Run(bool lookAround)
-        {
-            var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf, 1.0), 4096 * Scenarios.Page, 80_000);
-            var cg = new MemCgroupSpec("t", 2048 * Scenarios.Page, tasks: new[] { task });
-            var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { SwapBytes = 1 << 25, LruGenEnabled = 1, LookAround = lookAround }));
-            sim.Run();
-            return sim.Results()[0];
-        }
-        var off = Run(false);
-        var on = Run(true);
+        var off = RunZipfOnHalfItsMemory(new RunOptions { SwapBytes = 1 << 25, LruGenEnabled = 1, LookAround = false }, memcgLimit: true);
+        var on = RunZipfOnHalfItsMemory(new RunOptions { SwapBytes = 1 << 25, LruGenEnabled = 1 }, memcgLimit: true);
         Assert.Equal(0, off.LookAroundPromotions);
         Assert.True(on.LookAroundPromotions > 1_000, $"{on.LookAroundPromotions} look-around promotions");
         Assert.True(on.PgScan < off.PgScan * 0.8, $"pgscan {on.PgScan} with look-around, {off.PgScan} without");
@@ -45,16 +50,8 @@ public sealed class CostModelTests
         // kswapd does most of the reclaim CPU; with walks (0x0007) against rmap-only aging with look-around
         // (0x0001) its page_vma_mapped_walk share falls (the patch: 7.38 % → 6.84 %) and walk_pte_range
         // appears (2.86 %).
-        Stats.ReclaimResult Run(int enabled)
-        {
-            var task = new TaskSpec("t", new WorkloadSpec(WorkloadKind.Zipf, 1.0), 4096 * Scenarios.Page, 80_000);
-            var cg = new MemCgroupSpec("t", tasks: new[] { task });
-            var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { cg }, new RunOptions { MemoryBytes = 2048 * Scenarios.Page, SwapBytes = 1 << 25, LruGenEnabled = enabled }));
-            sim.Run();
-            return sim.Results()[0];
-        }
-        var rmap = Run(1);
-        var walks = Run(7);
+        var rmap = RunZipfOnHalfItsMemory(new RunOptions { MemoryBytes = 2048 * Scenarios.Page, SwapBytes = 1 << 25, LruGenEnabled = 1 }, memcgLimit: false);
+        var walks = RunZipfOnHalfItsMemory(new RunOptions { MemoryBytes = 2048 * Scenarios.Page, SwapBytes = 1 << 25, LruGenEnabled = 7 }, memcgLimit: false);
         foreach (var r in new[] { rmap, walks })
             Assert.True(r.KswapdCpuMs > 4 * r.ReclaimCpuMs, $"kswapd {r.KswapdCpuMs:F1} ms, direct reclaim {r.ReclaimCpuMs:F1} ms");
         Assert.Equal(0, rmap.WalkPtes);
