@@ -26,6 +26,7 @@
         'Step-ReclaimSimulation'
         'Invoke-LruGenCommand'
         'Get-LruGen'
+        'Get-LruGenAging'
         'Get-MemCgroupStat'
         'Invoke-MemCgroupReclaim'
         'New-ReclaimCostModel'

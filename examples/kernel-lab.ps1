@@ -151,6 +151,20 @@ foreach ($kernel in 'k6.1', 'k6.12') {
             '{0,-16} | {1,-16} {2,10:N0} {3,10:N0} {4,8}' -f '', $walkStatNames[$letter], $simWalk[$letter], $kernelWalk[$letter], ('{0:+0.0;-0.0}%' -f (100.0 * ($simWalk[$letter] - $kernelWalk[$letter]) / [Math]::Max(1, $kernelWalk[$letter])))
         }
     }
+    # Agings: a new lruvec starts at max_seq 3, so the dump's last seq counts the kernel's. The replay's log
+    # (Get-LruGenAging) says why each ran and which walked no mm: a second aging before the program ran
+    # again finds its mm-bitmap bit clear, as the kernel's back-to-back agings do.
+    $kernelMaxSeq = 0
+    $inLab = $false
+    foreach ($line in [System.IO.File]::ReadAllLines($genDump)) {
+        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
+        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+\d+\s+\d+\s*$' -and [long]$Matches[1] -gt $kernelMaxSeq) { $kernelMaxSeq = [long]$Matches[1] }
+    }
+    $agings = @($sim | Get-LruGenAging lab)
+    $triggers = [ordered]@{}
+    foreach ($aging in $agings) { $triggers[[string]$aging.Trigger] = 1 + [int]$triggers[[string]$aging.Trigger] }
+    $walkedNoMm = @($agings | Where-Object { $_.PageTableWalk -and $_.MmsWalked -eq 0 }).Count
+    '{0,-16} | agings: replay {1} ({2}; {3} walked no mm), kernel {4}' -f '', $agings.Count, (@($triggers.Keys | ForEach-Object { '{0} {1}' -f $triggers[$_], $_ }) -join ', '), $walkedNoMm, ($kernelMaxSeq - 3)
     # The same dump's memory.stat (one run, 0x7): folios sort_folio moved without isolating them (pgrefill)
     # and activations, which the results table above does not carry.
     $kernelStat = @{}

@@ -97,10 +97,30 @@ $row.ResidentPages, $anonPages, ($anonBytes / 4096), (($active + $inactive) / 40
         Assert.StartsWith("anon ", text);
     }
 
+    [Fact]
+    public void Get_LruGenAging_has_a_row_per_aging_of_the_memcg_and_an_unknown_memcg_is_ObjectNotFound()
+    {
+        var (output, shell) = Ps.Run(Start + @"
+$row = $sim | Step-ReclaimSimulation
+$row
+$sim | Get-LruGenAging web
+$sim | Get-LruGenAging nosuch");
+        var row = (ReclaimResult)output[0].BaseObject;
+        var agings = output.Skip(1).Select(o => (AgingRow)o.BaseObject).ToArray();
+        Assert.Equal(row.AgingRuns, agings.Length);
+        Assert.All(agings, a => Assert.Equal("/web", a.MemcgPath));
+        Assert.Equal(row.MaxSeq, agings[^1].MaxSeq);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal("MemCgroupNotFound,MgLru.PowerShell.Commands.GetLruGenAgingCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("nosuch", error.Exception.Message);
+    }
+
     [Theory]
     [InlineData("$sim", @"Memcgs\s+Policy\s+KernelRules\s+Done\(%\)\s+Accesses\s+Sim\(ms\)")]
     [InlineData("$sim | Get-LruGen -AsObject", @"MemcgId\s+MemcgPath\s+Node\s+Seq\s+Age\(ms\)\s+Anon\(pages\)\s+File\(pages\)\s+Active")]
     [InlineData("$sim | Get-MemCgroupStat web -AsObject", @"Memcg\s+Key\s+Value")]
+    [InlineData("$null = $sim | Step-ReclaimSimulation; $sim | Get-LruGenAging", @"Memcg\s+Node\s+MaxSeq\s+Time\(ms\)\s+Reclaimer\s+Trigger\s+Gens\s+Mms\s+Tables\s+YoungPtes\s+Max-1\s+Max-2\s+Max-3[\s-]+/web\s+0\s+4\s")]
     public void Live_objects_render_with_their_views(string script, string header)
     {
         var (stdout, stderr, code) = Ps.RunInHost(Start + script);

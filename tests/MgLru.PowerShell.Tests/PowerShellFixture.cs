@@ -61,7 +61,7 @@ internal static class Ps
 
     public static readonly IReadOnlyList<string> ExportedCmdlets = new[]
     {
-        "Add-Task", "Compare-Reclaim", "Export-MgLruReport", "Export-ReclaimScenario", "Get-LruGen", "Get-MemCgroupStat", "Get-NumaNodeStat", "Get-ReclaimTimeline", "Import-AccessTrace", "Import-ReclaimScenario", "Invoke-LruGenCommand", "Invoke-MemCgroupReclaim", "Invoke-Reclaim", "Move-Task", "New-MemCgroup", "New-MemoryMapping", "New-NumaNode", "New-ReclaimCostModel", "New-Workload",
+        "Add-Task", "Compare-Reclaim", "Export-MgLruReport", "Export-ReclaimScenario", "Get-LruGen", "Get-LruGenAging", "Get-MemCgroupStat", "Get-NumaNodeStat", "Get-ReclaimTimeline", "Import-AccessTrace", "Import-ReclaimScenario", "Invoke-LruGenCommand", "Invoke-MemCgroupReclaim", "Invoke-Reclaim", "Move-Task", "New-MemCgroup", "New-MemoryMapping", "New-NumaNode", "New-ReclaimCostModel", "New-Workload",
         "Start-ReclaimSimulation", "Step-ReclaimSimulation",
     };
 }

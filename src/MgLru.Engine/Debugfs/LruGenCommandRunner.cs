@@ -2,6 +2,7 @@ using MgLru.Engine.Reclaim;
 using MgLru.Engine.Reclaim.Mglru;
 using MgLru.Engine.Scenario;
 using MgLru.Engine.Simulation;
+using MgLru.Engine.Stats;
 
 namespace MgLru.Engine.Debugfs;
 
@@ -71,7 +72,7 @@ internal sealed class LruGenCommandRunner
         if (v614)
         {
             if (cmd.Seq > maxSeq) throw new KernelWriteException("EINVAL", cmd.Text.Trim(), $"max_gen_nr {cmd.Seq} is above max_seq {maxSeq}");
-            if (!_policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan))
+            if (!_policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan, AgingTrigger.Debugfs, nameof(AgingTrigger.Debugfs)))
                 throw new KernelWriteException("EEXIST", cmd.Text.Trim(), "another aging already created this generation");
             return;
         }
@@ -80,7 +81,7 @@ internal sealed class LruGenCommandRunner
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
         if (!forceScan && l.MinSeq[baseType] + Lruvec.MaxNrGens - 1 <= l.MaxSeq)
             throw new KernelWriteException("ERANGE", cmd.Text.Trim(), "already at MAX_NR_GENS generations");
-        _policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan);
+        _policy.TryToIncMaxSeq(l, l.MaxSeq, swappiness, forceScan, AgingTrigger.Debugfs, nameof(AgingTrigger.Debugfs));
     }
 
     private void RunEviction(LruGenCommand cmd, Lruvec l, int swappiness, bool v614)

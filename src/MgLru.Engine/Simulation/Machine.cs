@@ -40,6 +40,9 @@ internal sealed class Machine
     /// <summary>The NUMA nodes, by id; their frames are contiguous ranges of <see cref="Frames"/>.</summary>
     public NumaNode[] Nodes { get; }
 
+    /// <summary>Every aging of the run, in order (MGLRU only): agings are rare, so one row each costs nothing on the access path.</summary>
+    public List<Stats.AgingRow> Agings { get; } = new();
+
     /// <summary>node_distance by node ids.</summary>
     public int[][] Distance { get; }
 

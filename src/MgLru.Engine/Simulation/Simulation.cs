@@ -1268,6 +1268,17 @@ public sealed partial class Simulation
         return rows;
     }
 
+    /// <summary>
+    /// Every aging so far (MGLRU; none under the other policies), in the order they ran; only those of the
+    /// memcg named <paramref name="memcg"/> when given (ArgumentException when there is none).
+    /// </summary>
+    public IReadOnlyList<AgingRow> Agings(string? memcg = null)
+    {
+        if (memcg == null) return _m.Agings.ToArray();
+        string path = FindMemcg(memcg).Path;
+        return _m.Agings.FindAll(a => a.MemcgPath == path);
+    }
+
     /// <summary>A node's frames in use, and of those its anon and file LRU pages (lazy-free pages are file), by a scan of its frames.</summary>
     private (long Used, long Anon, long File) NodeUsage(int node)
     {

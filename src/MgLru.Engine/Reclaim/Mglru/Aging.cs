@@ -13,11 +13,13 @@ internal sealed partial class MglruPolicy
     /// should_run_aging (≥6.14): must age when an evictable type has only two generations left; should
     /// age when exactly three are left. <paramref name="nrToScan"/> gets the evictable pages.
     /// </summary>
-    public bool ShouldRunAging(Lruvec l, long maxSeq, int swappiness, out long nrToScan)
+    public bool ShouldRunAging(Lruvec l, long maxSeq, int swappiness, out long nrToScan, out AgingTrigger trigger)
     {
         nrToScan = 0;
+        trigger = AgingTrigger.TwoGenerations;
         long evictable = EvictableMinSeq(l, swappiness);
         if (evictable + Lruvec.MinNrGens > maxSeq) return true;
+        trigger = AgingTrigger.ThreeGenerations;
         long size = 0;
         for (int type = 0; type < 2; type++)
         {
@@ -35,15 +37,18 @@ internal sealed partial class MglruPolicy
     /// <summary>
     /// try_to_inc_max_seq: without page-table walks (or when the walker can't be had) one "nowalk"
     /// iteration of the mm list; with walks, every mm of the memcg is walked first. Exactly one caller
-    /// per iteration increments max_seq.
+    /// per iteration increments max_seq; that one records the aging (<see cref="Machine.Agings"/>).
     /// </summary>
-    public bool TryToIncMaxSeq(Lruvec l, long seq, int swappiness, bool forceScan)
+    public bool TryToIncMaxSeq(Lruvec l, long seq, int swappiness, bool forceScan, AgingTrigger trigger, string reclaimer)
     {
         if (seq <= l.MmStateSeq) return false;
+        var memcg = _m.Memcgs[l.Memcg];
         // set_mm_walk: kswapd has a walker per node; others kzalloc one without dipping into the reserves,
         // which fails when the node is below its min watermark: then rmap-only (iterate_mm_list_nowalk).
         bool walker = _m.Options.PageTableWalks && (_m.InKswapd || _m.Frames.NodeFreeFrames(l.Node) > _m.Nodes[l.Node].Watermarks.Min);
-        if (_m.Options.PageTableWalks && !walker) _m.Memcgs[l.Memcg].Count(VmEvent.WalkerAllocFailures);
+        if (_m.Options.PageTableWalks && !walker) memcg.Count(VmEvent.WalkerAllocFailures);
+        var before = new AgingCounters(memcg, l);
+        int generationsBefore = (int)(l.MaxSeq - EvictableMinSeq(l, swappiness) + 1);
         if (walker)
         {
             // The walker stays with this reclaimer until clear_mm_walk (look-around uses it meanwhile).
@@ -56,8 +61,70 @@ internal sealed partial class MglruPolicy
             l.MmHead = -1;
         }
         bool success = IncMaxSeq(l, seq, swappiness);
-        if (success) _m.Memcgs[l.Memcg].Count(VmEvent.LruGenAging);
-        return success;
+        if (!success) return false;
+        memcg.Count(VmEvent.LruGenAging);
+        RecordAging(l, memcg, before, trigger, reclaimer, generationsBefore, walker);
+        return true;
+    }
+
+    /// <summary>The walk counters an aging row takes the difference of.</summary>
+    private readonly struct AgingCounters
+    {
+        public readonly long Mms, MmsSkipped, Tables, Ptes, Young, BloomSkips, NonleafSkips, BloomAdds;
+
+        public AgingCounters(Cgroup.MemCgroup memcg, Lruvec l)
+        {
+            Mms = memcg.Events[(int)VmEvent.WalkMms];
+            MmsSkipped = memcg.Events[(int)VmEvent.WalkMmsSkipped];
+            Tables = memcg.Events[(int)VmEvent.WalkPteTables];
+            Ptes = memcg.Events[(int)VmEvent.WalkPtes];
+            Young = memcg.Events[(int)VmEvent.WalkYoungPtes];
+            BloomSkips = memcg.Events[(int)VmEvent.WalkPmdsSkippedBloom];
+            NonleafSkips = memcg.Events[(int)VmEvent.WalkPmdsSkippedNonleaf];
+            BloomAdds = l.MmStats[(int)MmStat.NonleafAdded];
+        }
+    }
+
+    private void RecordAging(Lruvec l, Cgroup.MemCgroup memcg, AgingCounters before, AgingTrigger trigger, string reclaimer, int generationsBefore, bool walked)
+    {
+        var after = new AgingCounters(memcg, l);
+        long Pages(long seq)
+        {
+            long n = 0;
+            for (int type = 0; type < 2; type++)
+            {
+                if (seq < l.MinSeq[type]) continue;
+                long size = l.Size(Lruvec.GenFromSeq(seq), type);
+                if (size > 0) n += size;
+            }
+            return n;
+        }
+        _m.Agings.Add(new AgingRow
+        {
+            Index = _m.Agings.Count,
+            MemcgPath = memcg.Path,
+            Node = l.Node,
+            MaxSeq = l.MaxSeq,
+            TimeMs = _m.NowNs / 1e6,
+            PgSteal = memcg.Events[(int)VmEvent.PgStealKswapd] + memcg.Events[(int)VmEvent.PgStealDirect] + memcg.Events[(int)VmEvent.PgStealProactive],
+            Reclaimer = reclaimer,
+            Trigger = trigger,
+            GenerationsBefore = generationsBefore,
+            PageTableWalk = walked,
+            MmsWalked = after.Mms - before.Mms,
+            MmsSkipped = after.MmsSkipped - before.MmsSkipped,
+            PteTables = after.Tables - before.Tables,
+            Ptes = after.Ptes - before.Ptes,
+            YoungPtes = after.Young - before.Young,
+            BloomSkips = after.BloomSkips - before.BloomSkips,
+            NonleafSkips = after.NonleafSkips - before.NonleafSkips,
+            BloomAdds = after.BloomAdds - before.BloomAdds,
+            PagesMaxSeqMinus1 = Pages(l.MaxSeq - 1),
+            PagesMaxSeqMinus2 = Pages(l.MaxSeq - 2),
+            PagesMaxSeqMinus3 = Pages(l.MaxSeq - 3),
+            MinSeqAnon = l.MinSeq[Lruvec.Anon],
+            MinSeqFile = l.MinSeq[Lruvec.File],
+        });
     }
 
     /// <summary>inc_max_seq: make room (inc_min_seq) for types whose window is full, then open a new generation.</summary>

@@ -55,15 +55,16 @@ internal sealed partial class MglruPolicy
         long maxSeq = l.MaxSeq;
         long nr;
         bool needAging;
-        if (_rules.AgingFeedback2024) needAging = ShouldRunAging(l, maxSeq, swappiness, out nr);
+        AgingTrigger trigger;
+        if (_rules.AgingFeedback2024) needAging = ShouldRunAging(l, maxSeq, swappiness, out nr, out trigger);
         else
         {
-            needAging = ShouldRunAging61(l, swappiness, out nr);
+            needAging = ShouldRunAging61(l, swappiness, out nr, out trigger);
             // 6.12: a lruvec completely out of cold folios has nothing to scan.
             if (l.MinSeq[swappiness == 0 ? Lruvec.File : Lruvec.Anon] + Lruvec.MinNrGens > maxSeq) nr = 0;
         }
         if (!needAging || sc.Priority == DefPriority) return nr >> sc.Priority;
-        return TryToIncMaxSeq(l, maxSeq, swappiness, false) ? -1 : 0;
+        return TryToIncMaxSeq(l, maxSeq, swappiness, false, trigger, sc.Reclaimer.ToString()) ? -1 : 0;
     }
 
     /// <summary>
@@ -73,23 +74,24 @@ internal sealed partial class MglruPolicy
     private long GetNrToScan61(Lruvec l, ScanControl sc, int swappiness)
     {
         long maxSeq = l.MaxSeq;
-        bool needAging = ShouldRunAging61(l, swappiness, out long total);
+        bool needAging = ShouldRunAging61(l, swappiness, out long total, out AgingTrigger trigger);
         long nrToScan = total >> sc.Priority;
         if (!needAging) return nrToScan;
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
         if (sc.Priority != DefPriority)
         {
             if (sc.Reclaimer == Reclaimer.Kswapd) return 0; // left to lru_gen_age_node
-            if (TryToIncMaxSeq(l, maxSeq, swappiness, false)) return nrToScan;
+            if (TryToIncMaxSeq(l, maxSeq, swappiness, false, trigger, sc.Reclaimer.ToString())) return nrToScan;
         }
         return l.MinSeq[baseType] + Lruvec.MinNrGens <= l.MaxSeq ? nrToScan : 0;
     }
 
     /// <summary>
     /// should_run_aging (6.1–6.13): age at two generations; at three, when young × 2 &gt; total or
-    /// old × 4 &lt; total. <paramref name="total"/> = pages of the scanned types, unshifted.
+    /// old × 4 &lt; total. <paramref name="total"/> = pages of the scanned types, unshifted;
+    /// <paramref name="trigger"/> = which of the three held (meaningful when it returns true).
     /// </summary>
-    private bool ShouldRunAging61(Lruvec l, int swappiness, out long total)
+    private bool ShouldRunAging61(Lruvec l, int swappiness, out long total, out AgingTrigger trigger)
     {
         long maxSeq = l.MaxSeq;
         int baseType = swappiness == 0 ? Lruvec.File : Lruvec.Anon;
@@ -107,9 +109,13 @@ internal sealed partial class MglruPolicy
             }
         }
         long baseMin = l.MinSeq[baseType];
+        trigger = AgingTrigger.TwoGenerations;
         if (baseMin + Lruvec.MinNrGens > maxSeq) return true;
         if (baseMin + Lruvec.MinNrGens < maxSeq) return false;
-        return young * Lruvec.MinNrGens > total || old * (Lruvec.MinNrGens + 2) < total;
+        trigger = AgingTrigger.YoungOverHalf;
+        if (young * Lruvec.MinNrGens > total) return true;
+        trigger = AgingTrigger.OldUnderQuarter;
+        return old * (Lruvec.MinNrGens + 2) < total;
     }
 
     /// <summary>

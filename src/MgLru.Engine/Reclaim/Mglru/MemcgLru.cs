@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using MgLru.Engine.Cgroup;
+using MgLru.Engine.Stats;
 
 namespace MgLru.Engine.Reclaim.Mglru;
 
@@ -205,7 +206,7 @@ internal sealed partial class MglruPolicy
             int swappiness = GetSwappiness(memcg, sc);
             if (!_rules.MemcgLru && !memcg.BelowMin(null))
             {
-                if (ShouldRunAging61(l, swappiness, out _)) TryToIncMaxSeq(l, l.MaxSeq, swappiness, false);
+                if (ShouldRunAging61(l, swappiness, out _, out AgingTrigger trigger)) TryToIncMaxSeq(l, l.MaxSeq, swappiness, false, trigger, nameof(Reclaimer.Kswapd));
             }
             if (reclaimable || memcg.BelowMin(null) || !LruvecIsSizable(memcg, sc)) continue;
             long birth = l.Timestamps[Lruvec.GenFromSeq(EvictableMinSeq(l, swappiness))];

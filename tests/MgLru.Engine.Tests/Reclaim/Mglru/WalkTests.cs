@@ -157,22 +157,33 @@ public sealed class WalkTests
         var policy = sim.Policy;
         var pt = sim.Machine.PageTables;
         sim.Step(1024);
-        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // forced anyway: the mm is new
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test")); // forced anyway: the mm is new
         sim.Step(101);
-        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // table 1 sparse: not carried over
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test")); // table 1 sparse: not carried over
         sim.Step(101);
-        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false)); // table 1: PMD cleared, then Bloom-skipped
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test")); // table 1: PMD cleared, then Bloom-skipped
         Assert.NotEqual(0u, pt.Ptes[600] & Pte.Young);
         Assert.False(pt.PmdYoung[1]);
         sim.Step(100);
         long ptesBefore = sim.Counter("t", VmEvent.WalkPtes);
         long skippedBefore = sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf);
-        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: true));
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: true, AgingTrigger.Debugfs, "test"));
         Assert.Equal(skippedBefore + (skipsOldPmd ? 1 : 0), sim.Counter("t", VmEvent.WalkPmdsSkippedNonleaf));
         Assert.Equal(skipsOldPmd ? 512 : 1024, sim.Counter("t", VmEvent.WalkPtes) - ptesBefore);
         Assert.Equal(skipsOldPmd, (pt.Ptes[600] & Pte.Young) != 0);
         // 6.1's forced walk cleared table 0's young PMD; a forced walk from 6.11 on leaves it alone.
         Assert.Equal(!skipsOldPmd, pt.PmdYoung[0]);
+        // The aging rows carry each walk's own share: the fourth one is exactly what the counters moved by.
+        var agings = sim.Agings("t");
+        Assert.Equal(4, agings.Count);
+        Assert.Equal(new long[] { 4, 5, 6, 7 }, agings.Select(a => a.MaxSeq));
+        var last = agings[3];
+        Assert.Equal(skipsOldPmd ? 512 : 1024, last.Ptes);
+        Assert.Equal(skipsOldPmd ? 1 : 0, last.NonleafSkips);
+        Assert.Equal(skipsOldPmd ? 1 : 2, last.PteTables);
+        Assert.True(last.PageTableWalk);
+        Assert.Equal(1, last.MmsWalked);
+        Assert.Equal(sim.Counter("t", VmEvent.WalkPtes), agings.Sum(a => a.Ptes));
     }
 
     [Fact]
