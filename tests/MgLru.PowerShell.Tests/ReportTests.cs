@@ -42,16 +42,18 @@ public sealed class ReportTests : IDisposable
         var (output, shell) = Ps.Run(
             "$sim = New-MemCgroup -Name app | Add-Task -Name app -Workload HotCold -Rss 48MB -Accesses 200000 | " +
             "Start-ReclaimSimulation -Node (New-NumaNode 0 Dram 16MB), (New-NumaNode 1 Pmem 64MB) -Demotion -Promotion NumaBalancing -PromotionScanPeriodMs 10 -HotThresholdMs 10 -TimelineIntervalMs 10; " +
-            "$null = $sim | Step-ReclaimSimulation; $sim | Get-ReclaimTimeline -Node 0; " +
+            "$null = $sim | Step-ReclaimSimulation; $sim | Get-ReclaimTimeline -Node 0; $sim | Get-LruGenAging; " +
             $"$sim | Export-MgLruReport '{path}' -Title 'tiers'");
         Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
-        var timeline = output.Select(o => (TimelineRow)o.BaseObject).ToList();
+        var timeline = output.Select(o => o.BaseObject).OfType<TimelineRow>().ToList();
+        var agings = output.Select(o => o.BaseObject).OfType<AgingRow>().ToList();
+        Assert.NotEmpty(agings);
 
         using var doc = SpreadsheetDocument.Open(path, false);
         var errors = new OpenXmlValidator().Validate(doc).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}")));
         var names = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value).ToArray();
-        Assert.Equal(new[] { "Summary", "Cgroups", "Nodes", "Counters", "Timeline", "Generations" }, names);
+        Assert.Equal(new[] { "Summary", "Cgroups", "Nodes", "Counters", "Timeline", "Generations", "Agings" }, names);
         // The summary repeats the timeline chart over the Timeline sheet's rows.
         var summaryChart = Sheet(doc, "Summary").DrawingsPart!.ChartParts.Single().ChartSpace;
         Assert.StartsWith("'Timeline'!$F$3:", summaryChart.Descendants<C.LineChartSeries>().First().GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text);
@@ -84,6 +86,24 @@ public sealed class ReportTests : IDisposable
         Assert.All(series, s => Assert.NotNull(s.Descendants<DocumentFormat.OpenXml.Drawing.RgbColorModelHex>().FirstOrDefault()));
         var cached = series[0].GetFirstChild<C.Values>()!.Descendants<C.NumericPoint>().Select(p => double.Parse(p.NumericValue!.Text, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(timeline.Select(t => t.AccessShare), cached);
+
+        // The agings sheet: Get-LruGenAging's rows (max_seq in D, trigger in H, young PTEs in O), charted
+        // against their time (E) with what each left in max_seq - 2 (T).
+        var agingSheet = Sheet(doc, "Agings");
+        Assert.Equal("YoungPtes", CellText(agingSheet, "O2"));
+        for (int i = 0; i < agings.Count; i++)
+        {
+            string row = (i + 3).ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(agings[i].MaxSeq, long.Parse(CellText(agingSheet, "D" + row)!, CultureInfo.InvariantCulture));
+            Assert.Equal(agings[i].Trigger.ToString(), CellText(agingSheet, "H" + row));
+            Assert.Equal(agings[i].YoungPtes, long.Parse(CellText(agingSheet, "O" + row)!, CultureInfo.InvariantCulture));
+        }
+        Assert.Null(CellText(agingSheet, "A" + (agings.Count + 3).ToString(CultureInfo.InvariantCulture)));
+        string lastAging = (agings.Count + 2).ToString(CultureInfo.InvariantCulture);
+        var agingSeries = agingSheet.DrawingsPart!.ChartParts.Single().ChartSpace.Descendants<C.LineChartSeries>().ToList();
+        Assert.Equal(new[] { $"'Agings'!$O$3:$O${lastAging}", $"'Agings'!$T$3:$T${lastAging}" },
+            agingSeries.Select(s => s.GetFirstChild<C.Values>()!.Descendants<C.Formula>().Single().Text));
+        Assert.Equal($"'Agings'!$E$3:$E${lastAging}", agingSeries[0].GetFirstChild<C.CategoryAxisData>()!.Descendants<C.Formula>().Single().Text);
     }
 
     [Fact]

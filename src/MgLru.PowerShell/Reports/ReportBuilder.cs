@@ -65,6 +65,8 @@ internal static class ReportBuilder
             });
         }
         if (simulations.Count > 0) sheets.Add(Generations(simulations));
+        var aged = simulations.Where(s => s.Sim.Engine.Agings().Count > 0).ToList();
+        if (aged.Count > 0) sheets.Add(Agings(aged));
         if (runs.Count > 1)
         {
             var comparison = Comparison(runs);
@@ -240,6 +242,47 @@ internal static class ReportBuilder
             if (sim.Engine.Scenario.Options.Policy != Engine.Scenario.ReclaimPolicy.Mglru) continue;
             foreach (var g in sim.Engine.LruGenRows())
                 sheet.Add(label, g.MemcgId, g.MemcgPath, g.Node, g.Seq, g.AgeMs, g.AnonPages, g.FilePages, g.Active);
+        }
+        return sheet;
+    }
+
+    private static readonly string[] AgingColumns =
+    {
+        "MaxSeq", "TimeMs", "PgSteal", "Reclaimer", "Trigger", "GenerationsBefore", "PageTableWalk", "MmsWalked", "MmsSkipped", "PteTables", "Ptes",
+        "YoungPtes", "BloomSkips", "NonleafSkips", "BloomAdds", "PagesMaxSeqMinus1", "PagesMaxSeqMinus2", "PagesMaxSeqMinus3", "MinSeqAnon", "MinSeqFile",
+    };
+
+    /// <summary>Get-LruGenAging of each MGLRU simulation, with a chart per run of what each aging promoted and left in the oldest generations.</summary>
+    private static ReportSheet Agings(List<(string Label, ReclaimSimulation Sim)> simulations)
+    {
+        var headers = new List<string> { "Run", "Memcg", "Node" };
+        headers.AddRange(AgingColumns);
+        var sheet = new ReportSheet("Agings", headers);
+        sheet.Preamble.Add("Every aging so far (Get-LruGenAging): when and why it ran, what its page-table walk read and promoted, and the generation sizes it left (the new max_seq is empty).");
+        for (int c = 3; c < headers.Count; c++) sheet.Formats[c] = NumberStyle.Integer;
+        sheet.Formats[headers.IndexOf("TimeMs")] = NumberStyle.Decimal;
+        int young = headers.IndexOf("YoungPtes"), minus2 = headers.IndexOf("PagesMaxSeqMinus2"), time = headers.IndexOf("TimeMs");
+        int chartRow = 1;
+        foreach (var (label, sim) in simulations)
+        {
+            int first = sheet.Rows.Count;
+            foreach (var a in sim.Engine.Agings())
+                sheet.Add(label, a.MemcgPath, a.Node, a.MaxSeq, a.TimeMs, a.PgSteal, a.Reclaimer, a.Trigger.ToString(), a.GenerationsBefore, a.PageTableWalk, a.MmsWalked, a.MmsSkipped,
+                    a.PteTables, a.Ptes, a.YoungPtes, a.BloomSkips, a.NonleafSkips, a.BloomAdds, a.PagesMaxSeqMinus1, a.PagesMaxSeqMinus2, a.PagesMaxSeqMinus3, a.MinSeqAnon, a.MinSeqFile);
+            sheet.Charts.Add(new ReportChart
+            {
+                Kind = ChartKind.Line,
+                Title = $"{label}: young PTEs each aging found, and the pages it left in max_seq - 2",
+                CategoryColumn = time,
+                ValueColumns = new[] { young, minus2 },
+                FirstRow = first,
+                LastRow = sheet.Rows.Count,
+                CategoryAxisTitle = "simulated ms",
+                ValueAxisTitle = "pages",
+                AnchorColumn = headers.Count + 1,
+                AnchorRow = chartRow,
+            });
+            chartRow += 22;
         }
         return sheet;
     }
