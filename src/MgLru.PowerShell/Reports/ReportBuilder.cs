@@ -185,7 +185,6 @@ internal static class ReportBuilder
             sheet.Formats[5 + perNode * n] = NumberStyle.Percent;
             for (int k = 1; k < perNode; k++) sheet.Formats[5 + perNode * n + k] = NumberStyle.Integer;
         }
-        int chartRow = 1;
         foreach (var (label, sim) in simulations)
         {
             int first = sheet.Rows.Count;
@@ -213,23 +212,33 @@ internal static class ReportBuilder
                 sheet.Rows.Add(row);
             }
             int count = sim.Engine.Scenario.Options.NodeCount;
-            sheet.Charts.Add(new ReportChart
-            {
-                Kind = ChartKind.Line,
-                Title = $"{label}: share of accesses served by each node",
-                CategoryColumn = 2,
-                ValueColumns = Enumerable.Range(0, count).Select(n => 5 + perNode * n).ToArray(),
-                SeriesNames = Enumerable.Range(0, count).Select(n => "node " + n.ToString(CultureInfo.InvariantCulture)).ToArray(),
-                FirstRow = first,
-                LastRow = sheet.Rows.Count,
-                CategoryAxisTitle = "simulated ms",
-                ValueAxisTitle = "share of accesses",
-                AnchorColumn = headers.Count + 1,
-                AnchorRow = chartRow,
-            });
-            chartRow += 22;
+            AddRunChart(sheet, $"{label}: share of accesses served by each node", categoryColumn: 2,
+                Enumerable.Range(0, count).Select(n => 5 + perNode * n).ToArray(),
+                Enumerable.Range(0, count).Select(n => "node " + n.ToString(CultureInfo.InvariantCulture)).ToArray(), first, "share of accesses");
         }
         return sheet;
+    }
+
+    /// <summary>
+    /// A line chart over one run's rows [first, end of table) against simulated time, to the right of the
+    /// table: each run's chart below the previous one's.
+    /// </summary>
+    private static void AddRunChart(ReportSheet sheet, string title, int categoryColumn, int[] valueColumns, string[]? seriesNames, int first, string valueAxisTitle)
+    {
+        sheet.Charts.Add(new ReportChart
+        {
+            Kind = ChartKind.Line,
+            Title = title,
+            CategoryColumn = categoryColumn,
+            ValueColumns = valueColumns,
+            SeriesNames = seriesNames,
+            FirstRow = first,
+            LastRow = sheet.Rows.Count,
+            CategoryAxisTitle = "simulated ms",
+            ValueAxisTitle = valueAxisTitle,
+            AnchorColumn = sheet.Headers.Count + 1,
+            AnchorRow = 1 + 22 * (sheet.Charts.Count),
+        });
     }
 
     private static ReportSheet Generations(List<(string Label, ReclaimSimulation Sim)> simulations)
@@ -262,27 +271,13 @@ internal static class ReportBuilder
         for (int c = 3; c < headers.Count; c++) sheet.Formats[c] = NumberStyle.Integer;
         sheet.Formats[headers.IndexOf("TimeMs")] = NumberStyle.Decimal;
         int young = headers.IndexOf("YoungPtes"), minus2 = headers.IndexOf("PagesMaxSeqMinus2"), time = headers.IndexOf("TimeMs");
-        int chartRow = 1;
         foreach (var (label, sim) in simulations)
         {
             int first = sheet.Rows.Count;
             foreach (var a in sim.Engine.Agings())
                 sheet.Add(label, a.MemcgPath, a.Node, a.MaxSeq, a.TimeMs, a.PgSteal, a.Reclaimer, a.Trigger.ToString(), a.GenerationsBefore, a.PageTableWalk, a.MmsWalked, a.MmsSkipped,
                     a.PteTables, a.Ptes, a.YoungPtes, a.BloomSkips, a.NonleafSkips, a.BloomAdds, a.PagesMaxSeqMinus1, a.PagesMaxSeqMinus2, a.PagesMaxSeqMinus3, a.MinSeqAnon, a.MinSeqFile);
-            sheet.Charts.Add(new ReportChart
-            {
-                Kind = ChartKind.Line,
-                Title = $"{label}: young PTEs each aging found, and the pages it left in max_seq - 2",
-                CategoryColumn = time,
-                ValueColumns = new[] { young, minus2 },
-                FirstRow = first,
-                LastRow = sheet.Rows.Count,
-                CategoryAxisTitle = "simulated ms",
-                ValueAxisTitle = "pages",
-                AnchorColumn = headers.Count + 1,
-                AnchorRow = chartRow,
-            });
-            chartRow += 22;
+            AddRunChart(sheet, $"{label}: young PTEs each aging found, and the pages it left in max_seq - 2", time, new[] { young, minus2 }, null, first, "pages");
         }
         return sheet;
     }
