@@ -40,8 +40,8 @@ internal sealed class Machine
     /// <summary>The NUMA nodes, by id; their frames are contiguous ranges of <see cref="Frames"/>.</summary>
     public NumaNode[] Nodes { get; }
 
-    /// <summary>Every aging of the run, in order (MGLRU only): agings are rare, so one row each costs nothing on the access path.</summary>
-    public List<Stats.AgingRow> Agings { get; } = new();
+    /// <summary>The run's agings, in order (MGLRU only; the most recent AgingLog.Capacity): agings are rare, so a row each costs nothing on the access path.</summary>
+    public Stats.AgingLog Agings { get; } = new();
 
     /// <summary>node_distance by node ids.</summary>
     public int[][] Distance { get; }

@@ -1269,14 +1269,16 @@ public sealed partial class Simulation
     }
 
     /// <summary>
-    /// Every aging so far (MGLRU; none under the other policies), in the order they ran; only those of the
-    /// memcg named <paramref name="memcg"/> when given (ArgumentException when there is none).
+    /// The agings so far (MGLRU; none under the other policies), in the order they ran: the most recent
+    /// AgingLog.Capacity (100,000) of them; only those of the memcg named <paramref name="memcg"/> when given
+    /// (ArgumentException when there is none).
     /// </summary>
     public IReadOnlyList<AgingRow> Agings(string? memcg = null)
     {
-        if (memcg == null) return _m.Agings.ToArray();
+        var rows = _m.Agings.ToList();
+        if (memcg == null) return rows;
         string path = FindMemcg(memcg).Path;
-        return _m.Agings.FindAll(a => a.MemcgPath == path);
+        return rows.FindAll(a => a.MemcgPath == path);
     }
 
     /// <summary>A node's frames in use, and of those its anon and file LRU pages (lazy-free pages are file), by a scan of its frames.</summary>

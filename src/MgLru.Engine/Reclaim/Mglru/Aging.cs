@@ -101,7 +101,7 @@ internal sealed partial class MglruPolicy
         }
         _m.Agings.Add(new AgingRow
         {
-            Index = _m.Agings.Count,
+            Index = _m.Agings.Recorded,
             MemcgPath = memcg.Path,
             Node = l.Node,
             MaxSeq = l.MaxSeq,

@@ -106,4 +106,15 @@ public class AgingLogTests
         Assert.Equal(1024, rows[1].PagesMaxSeqMinus2);
         Assert.Equal(rows[0].TimeMs, rows[1].TimeMs);
     }
+
+    [Fact]
+    public void The_log_keeps_the_most_recent_agings_in_order_and_counts_the_dropped_ones()
+    {
+        var log = new AgingLog();
+        for (int i = 0; i < AgingLog.Capacity + 5; i++) log.Add(new AgingRow { Index = i, MaxSeq = 4 + i });
+        var rows = log.ToList();
+        Assert.Equal(AgingLog.Capacity + 5, log.Recorded);
+        Assert.Equal(AgingLog.Capacity, rows.Count);
+        Assert.Equal(Enumerable.Range(5, AgingLog.Capacity), rows.Select(r => r.Index));
+    }
 }
