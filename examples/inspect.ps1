@@ -1,7 +1,7 @@
 # Look inside a running simulation: the kernel's own views of MGLRU state, as a kernel engineer reads them.
 # A 64 MiB memcg runs a Zipf task of 96 MiB with zram swap and page-table-walk aging; halfway through
 # we read /sys/kernel/debug/lru_gen, age once by hand through the debugfs interface, finish the run and
-# read memory.stat.
+# read memory.stat, then the last agings: why each ran and what its walk promoted.
 param([long] $Seed = 1)
 
 $sim = New-MemCgroup -Name web -Limit 64MB |
@@ -20,3 +20,7 @@ $sim | Get-LruGen
 $null = $sim | Step-ReclaimSimulation
 '--- memory.stat of /web at the end'
 $sim | Get-MemCgroupStat web
+
+$agings = @($sim | Get-LruGenAging web)
+'--- the last six of /web''s {0} agings (the debugfs one created seq {1})' -f $agings.Count, ($half.MaxSeq + 1)
+$agings[-6..-1]
