@@ -105,7 +105,7 @@ function Get-LabGenerations([string[]] $Lines) {
     $column = if ($refaultType -eq 'anon') { 2 } else { 3 }
     foreach ($line in $Lines) {
         if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
-        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { '{0,6} {1,8:N0}' -f [long]$Matches[1], [long]$Matches[$column] }
+        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { [pscustomobject]@{ Seq = [long]$Matches[1]; Pages = [long]$Matches[$column] } }
     }
 }
 # lru_gen_full's mm-walk statistics of memcg /lab: letter → count, in the dump's order.
@@ -135,8 +135,8 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     ''
     '{0} (0x7) lru_gen of /lab: seq and {1} pages, kernel | replay ({2} rules)' -f $kernel.Substring(1), $refaultType, $rules
     for ($i = 0; $i -lt [Math]::Max($kernelGens.Count, $simGens.Count); $i++) {
-        $k = if ($i -lt $kernelGens.Count) { $kernelGens[$i] } else { '' }
-        $r = if ($i -lt $simGens.Count) { $simGens[$i] } else { '' }
+        $k = if ($i -lt $kernelGens.Count) { '{0,6} {1,8:N0}' -f $kernelGens[$i].Seq, $kernelGens[$i].Pages } else { '' }
+        $r = if ($i -lt $simGens.Count) { '{0,6} {1,8:N0}' -f $simGens[$i].Seq, $simGens[$i].Pages } else { '' }
         '{0,-16} | {1}' -f $k, $r
     }
     # The page-table walks' statistics of /lab (lru_gen_full's last line; cumulative over the run, as kernels
@@ -154,12 +154,7 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     # Agings: a new lruvec starts at max_seq 3, so the dump's last seq counts the kernel's. The replay's log
     # (Get-LruGenAging) says why each ran and which walked no mm: a second aging before the program ran
     # again finds its mm-bitmap bit clear, as the kernel's back-to-back agings do.
-    $kernelMaxSeq = 0
-    $inLab = $false
-    foreach ($line in [System.IO.File]::ReadAllLines($genDump)) {
-        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
-        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+\d+\s+\d+\s*$' -and [long]$Matches[1] -gt $kernelMaxSeq) { $kernelMaxSeq = [long]$Matches[1] }
-    }
+    $kernelMaxSeq = if ($kernelGens.Count -gt 0) { $kernelGens[-1].Seq } else { 3 }
     $agings = @($sim | Get-LruGenAging lab)
     $triggers = [ordered]@{}
     foreach ($aging in $agings) { $triggers[[string]$aging.Trigger] = 1 + [int]$triggers[[string]$aging.Trigger] }

@@ -1222,11 +1222,7 @@ public sealed partial class Simulation
                 foreach (var memcg in _m.Memcgs)
                 {
                     var l = memcg.Lruvecs[node.Id];
-                    for (int age = 0; age < Lruvec.MaxNrGens && l.MaxSeq - age >= 0; age++)
-                    {
-                        int gen = Lruvec.GenFromSeq(l.MaxSeq - age);
-                        byAge[age] += Math.Max(0, l.Size(gen, Lruvec.Anon)) + Math.Max(0, l.Size(gen, Lruvec.File));
-                    }
+                    for (int age = 0; age < Lruvec.MaxNrGens; age++) byAge[age] += l.Pages(l.MaxSeq - age);
                 }
             rows.Add(new TimelineRow
             {

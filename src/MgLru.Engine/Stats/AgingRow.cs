@@ -45,7 +45,7 @@ public sealed class AgingRow
     public long MmsSkipped { get; init; }
     /// <summary>PTE tables read (MM_NONLEAF_FOUND).</summary>
     public long PteTables { get; init; }
-    /// <summary>PTEs visited, PTE tables read included (MM_LEAF_TOTAL's share of the tables).</summary>
+    /// <summary>PTEs visited in the tables read.</summary>
     public long Ptes { get; init; }
     /// <summary>Young PTEs found: folios promoted to the generation that was max_seq (MM_LEAF_YOUNG).</summary>
     public long YoungPtes { get; init; }

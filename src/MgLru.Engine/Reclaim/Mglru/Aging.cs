@@ -88,17 +88,6 @@ internal sealed partial class MglruPolicy
     private void RecordAging(Lruvec l, Cgroup.MemCgroup memcg, AgingCounters before, AgingTrigger trigger, string reclaimer, int generationsBefore, bool walked)
     {
         var after = new AgingCounters(memcg, l);
-        long Pages(long seq)
-        {
-            long n = 0;
-            for (int type = 0; type < 2; type++)
-            {
-                if (seq < l.MinSeq[type]) continue;
-                long size = l.Size(Lruvec.GenFromSeq(seq), type);
-                if (size > 0) n += size;
-            }
-            return n;
-        }
         _m.Agings.Add(new AgingRow
         {
             Index = _m.Agings.Recorded,
@@ -119,9 +108,9 @@ internal sealed partial class MglruPolicy
             BloomSkips = after.BloomSkips - before.BloomSkips,
             NonleafSkips = after.NonleafSkips - before.NonleafSkips,
             BloomAdds = after.BloomAdds - before.BloomAdds,
-            PagesMaxSeqMinus1 = Pages(l.MaxSeq - 1),
-            PagesMaxSeqMinus2 = Pages(l.MaxSeq - 2),
-            PagesMaxSeqMinus3 = Pages(l.MaxSeq - 3),
+            PagesMaxSeqMinus1 = l.Pages(l.MaxSeq - 1),
+            PagesMaxSeqMinus2 = l.Pages(l.MaxSeq - 2),
+            PagesMaxSeqMinus3 = l.Pages(l.MaxSeq - 3),
             MinSeqAnon = l.MinSeq[Lruvec.Anon],
             MinSeqFile = l.MinSeq[Lruvec.File],
         });

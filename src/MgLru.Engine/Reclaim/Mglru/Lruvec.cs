@@ -100,4 +100,20 @@ internal sealed class Lruvec
     public int NrGens(int type) => (int)(MaxSeq - MinSeq[type] + 1);
 
     public long Size(int gen, int type) => NrPages[gen * 2 + type];
+
+    /// <summary>
+    /// Pages (anon + file) in generation <paramref name="seq"/>: each type's size if seq is within its
+    /// [min_seq, max_seq] window, a walker batch's transient negative as 0.
+    /// </summary>
+    public long Pages(long seq)
+    {
+        long n = 0;
+        for (int type = 0; type < 2; type++)
+        {
+            if (seq < MinSeq[type] || seq > MaxSeq) continue;
+            long size = Size(GenFromSeq(seq), type);
+            if (size > 0) n += size;
+        }
+        return n;
+    }
 }
