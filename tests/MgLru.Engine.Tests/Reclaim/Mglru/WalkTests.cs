@@ -186,6 +186,53 @@ public sealed class WalkTests
         Assert.Equal(sim.Counter("t", VmEvent.WalkPtes), agings.Sum(a => a.Ptes));
     }
 
+    [Theory]
+    [InlineData(KernelRules.V6_1, 7, false)]
+    [InlineData(KernelRules.V6_1, 7, true)]
+    [InlineData(KernelRules.V6_1, 3, false)]
+    [InlineData(KernelRules.V6_1, 3, true)]
+    [InlineData(KernelRules.V6_12, 7, false)]
+    [InlineData(KernelRules.V6_12, 7, true)]
+    public void A_back_to_back_aging_empties_the_filter_after_next_only_if_it_walks_an_mm(KernelRules rules, int enabled, bool switchedIn)
+    {
+        // Where the lab's 6.1 0x7 runs part from the replay (README "Against the real kernel"). The first walk
+        // (forced: the mm is new) promotes everything and puts both tables in the next filter. A second aging
+        // right after finds nothing young. If the task was switched out and back in between (its bitmap bit
+        // set), that aging walks the mm: it resets the filter after next and adds nothing, so the third walk
+        // reads no table though 20 PTEs are young. If not, it walks no mm, that filter is never allocated, and
+        // the third walk reads both tables (a missing filter lets everything through).
+        var touched = Enumerable.Range(0, 10).Concat(Enumerable.Range(512, 10)).Select(i => (uint)i);
+        var task = new TaskSpec("t", WorkloadSpec.FromTrace(Populate.Concat(touched).ToArray()), 1024 * Scenarios.Page, 0);
+        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { task }) }, new RunOptions
+        {
+            Rules = rules,
+            LruGenEnabled = enabled,
+            SwapBytes = 1 << 24,
+            CheckInvariants = true,
+            TimeSliceAccesses = 1, // each access is a scheduler turn, so the task's accesses mark its mm used
+        }));
+        var l = sim.Machine.Memcgs[1].Lruvecs[0];
+        var policy = sim.Policy;
+        sim.Step(1024);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test"));
+        if (switchedIn) sim.Machine.Mms[0].NodeBitmap = ulong.MaxValue; // context_switch → lru_gen_use_mm
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test"));
+        sim.Step(20);
+        Assert.True(policy.TryToIncMaxSeq(l, l.MaxSeq, 60, forceScan: false, AgingTrigger.Debugfs, "test"));
+        var agings = sim.Agings("t");
+        Assert.Equal(new long[] { 1024, 0, switchedIn ? 0 : 20 }, agings.Select(a => a.YoungPtes));
+        Assert.Equal(new long[] { 2, 0, 0 }, agings.Select(a => a.BloomAdds));
+        // The second aging: no mm, or the mm with both tables skipped on their old PMDs (6.1 0x7: the forced
+        // first walk cleared them; from 6.11 a forced walk leaves PMDs alone) or read and found cold.
+        bool pmdsCleared = enabled == 7 && rules == KernelRules.V6_1;
+        Assert.Equal(switchedIn ? 1 : 0, agings[1].MmsWalked);
+        Assert.Equal(switchedIn && !pmdsCleared ? 2 : 0, agings[1].PteTables);
+        Assert.Equal(switchedIn && pmdsCleared ? 2 : 0, agings[1].NonleafSkips);
+        // The third: both tables, or both skipped on the emptied filter.
+        Assert.Equal(switchedIn ? 0 : 2, agings[2].PteTables);
+        Assert.Equal(switchedIn ? 2 : 0, agings[2].BloomSkips);
+    }
+
     [Fact]
     public void Page_tables_are_sparse_so_walks_skip_PMD_entries_without_a_PTE_table()
     {
