@@ -98,27 +98,30 @@ foreach ($kernel in 'k6.1', 'k6.12') {
     }
 }
 
+# The lines of memcg /lab in an lru_gen or lru_gen_full text.
+function Get-LabMemcgLines([string[]] $Lines) {
+    $inLab = $false
+    foreach ($line in $Lines) {
+        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
+        if ($inLab) { $line }
+    }
+}
 # End-of-run /sys/kernel/debug/lru_gen of the lab memcg with walks on (0x7): the kernels' dumps (taken with
 # the program stopped after its last access) next to the replay's, read the same way from the same text format.
 function Get-LabGenerations([string[]] $Lines) {
-    $inLab = $false
     $column = if ($refaultType -eq 'anon') { 2 } else { 3 }
-    foreach ($line in $Lines) {
-        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
-        if ($inLab -and $line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { [pscustomobject]@{ Seq = [long]$Matches[1]; Pages = [long]$Matches[$column] } }
+    foreach ($line in Get-LabMemcgLines $Lines) {
+        if ($line -match '^\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s*$') { [pscustomobject]@{ Seq = [long]$Matches[1]; Pages = [long]$Matches[$column] } }
     }
 }
-# lru_gen_full's mm-walk statistics of memcg /lab: letter → count, in the dump's order.
+# lru_gen_full's mm-walk statistics of memcg /lab (its last statistics line): letter → count, in the dump's order.
 $walkStatNames = @{ L = 'PTEs visited'; T = 'PTEs visited'; O = 'old PTEs'; Y = 'young PTEs'; N = 'PMD entries'; F = 'PTE tables read'; A = 'into Bloom filter' }
 function Get-LabWalkStats([string[]] $Lines) {
-    $inLab = $false
     $stats = [ordered]@{}
-    foreach ($line in $Lines) {
-        if ($line.StartsWith('memcg')) { $inLab = $line.EndsWith('/lab'); continue }
-        if ($inLab -and $line -match '^\s+\d+[LT]\s') {
-            $stats = [ordered]@{}
-            foreach ($m in [regex]::Matches($line, '(\d+)([LOYNFAT])')) { $stats[$m.Groups[2].Value] = [long]$m.Groups[1].Value }
-        }
+    foreach ($line in Get-LabMemcgLines $Lines) {
+        if ($line -notmatch '^\s+\d+[LT]\s') { continue }
+        $stats = [ordered]@{}
+        foreach ($m in [regex]::Matches($line, '(\d+)([LOYNFAT])')) { $stats[$m.Groups[2].Value] = [long]$m.Groups[1].Value }
     }
     $stats
 }

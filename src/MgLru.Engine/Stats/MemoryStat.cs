@@ -68,8 +68,8 @@ internal static class MemoryStat
             Add("pgpromote_success", E(VmEvent.PgPromoteSuccess));
         }
         // memcg_vm_event_stat[]: pgscan and pgsteal summed over the reclaimers, then each.
-        Add("pgscan", E(VmEvent.PgScanKswapd) + E(VmEvent.PgScanDirect) + E(VmEvent.PgScanProactive));
-        Add("pgsteal", E(VmEvent.PgStealKswapd) + E(VmEvent.PgStealDirect) + E(VmEvent.PgStealProactive));
+        Add("pgscan", VmEventSums.PgScan(memcg.Events));
+        Add("pgsteal", VmEventSums.PgSteal(memcg.Events));
         Add("pgscan_kswapd", E(VmEvent.PgScanKswapd));
         Add("pgscan_direct", E(VmEvent.PgScanDirect));
         if (khugepagedAndTiering) Add("pgscan_khugepaged", 0);

@@ -96,3 +96,11 @@ public static class VmEventNames
 
     public static string Of(VmEvent e) => Names[(int)e];
 }
+
+/// <summary>The memory.stat totals the kernel sums over the reclaimers (memcg_vm_event_stat's pgscan and pgsteal).</summary>
+internal static class VmEventSums
+{
+    public static long PgScan(long[] events) => events[(int)VmEvent.PgScanKswapd] + events[(int)VmEvent.PgScanDirect] + events[(int)VmEvent.PgScanProactive];
+
+    public static long PgSteal(long[] events) => events[(int)VmEvent.PgStealKswapd] + events[(int)VmEvent.PgStealDirect] + events[(int)VmEvent.PgStealProactive];
+}

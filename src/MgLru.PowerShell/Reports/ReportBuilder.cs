@@ -65,7 +65,7 @@ internal static class ReportBuilder
             });
         }
         if (simulations.Count > 0) sheets.Add(Generations(simulations));
-        var aged = simulations.Where(s => s.Sim.Engine.Agings().Count > 0).ToList();
+        var aged = simulations.Select(s => (s.Label, Rows: s.Sim.Engine.Agings())).Where(s => s.Rows.Count > 0).ToList();
         if (aged.Count > 0) sheets.Add(Agings(aged));
         if (runs.Count > 1)
         {
@@ -262,7 +262,7 @@ internal static class ReportBuilder
     };
 
     /// <summary>Get-LruGenAging of each MGLRU simulation, with a chart per run of what each aging promoted and left in the oldest generations.</summary>
-    private static ReportSheet Agings(List<(string Label, ReclaimSimulation Sim)> simulations)
+    private static ReportSheet Agings(List<(string Label, IReadOnlyList<AgingRow> Rows)> simulations)
     {
         var headers = new List<string> { "Run", "Memcg", "Node" };
         headers.AddRange(AgingColumns);
@@ -271,10 +271,10 @@ internal static class ReportBuilder
         for (int c = 3; c < headers.Count; c++) sheet.Formats[c] = NumberStyle.Integer;
         sheet.Formats[headers.IndexOf("TimeMs")] = NumberStyle.Decimal;
         int young = headers.IndexOf("YoungPtes"), minus2 = headers.IndexOf("PagesMaxSeqMinus2"), time = headers.IndexOf("TimeMs");
-        foreach (var (label, sim) in simulations)
+        foreach (var (label, rows) in simulations)
         {
             int first = sheet.Rows.Count;
-            foreach (var a in sim.Engine.Agings())
+            foreach (var a in rows)
                 sheet.Add(label, a.MemcgPath, a.Node, a.MaxSeq, a.TimeMs, a.PgSteal, a.Reclaimer, a.Trigger.ToString(), a.GenerationsBefore, a.PageTableWalk, a.MmsWalked, a.MmsSkipped,
                     a.PteTables, a.Ptes, a.YoungPtes, a.BloomSkips, a.NonleafSkips, a.BloomAdds, a.PagesMaxSeqMinus1, a.PagesMaxSeqMinus2, a.PagesMaxSeqMinus3, a.MinSeqAnon, a.MinSeqFile);
             AddRunChart(sheet, $"{label}: young PTEs each aging found, and the pages it left in max_seq - 2", time, new[] { young, minus2 }, null, first, "pages");

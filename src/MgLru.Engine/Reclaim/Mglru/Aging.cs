@@ -95,7 +95,7 @@ internal sealed partial class MglruPolicy
             Node = l.Node,
             MaxSeq = l.MaxSeq,
             TimeMs = _m.NowNs / 1e6,
-            PgSteal = memcg.Events[(int)VmEvent.PgStealKswapd] + memcg.Events[(int)VmEvent.PgStealDirect] + memcg.Events[(int)VmEvent.PgStealProactive],
+            PgSteal = VmEventSums.PgSteal(memcg.Events),
             Reclaimer = reclaimer,
             Trigger = trigger,
             GenerationsBefore = generationsBefore,

@@ -11,8 +11,11 @@ namespace MgLru.Engine.Tests.Reclaim.Mglru;
 /// <summary>Page-table walks on hand-built access patterns (invariants 10, 13, 14, 15, 16).</summary>
 public sealed class WalkTests
 {
-    /// <summary>One task of 1024 pages (two PTE tables) in /t (memcg id 2), replaying <paramref name="trace"/>; swap so anon is walked.</summary>
-    private static Engine.Simulation.Simulation Sim(uint[] trace, KernelRules rules = KernelRules.V6_14, int enabled = 3)
+    /// <summary>
+    /// One task of 1024 pages (two PTE tables) in /t (memcg id 2), replaying <paramref name="trace"/>; swap so anon is
+    /// walked. With <paramref name="turnPerAccess"/> each access is a scheduler turn, so each step marks the mm used.
+    /// </summary>
+    private static Engine.Simulation.Simulation Sim(uint[] trace, KernelRules rules = KernelRules.V6_14, int enabled = 3, bool turnPerAccess = false)
     {
         var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 1024 * Scenarios.Page, 0);
         var cg = new MemCgroupSpec("t", tasks: new[] { task });
@@ -22,6 +25,7 @@ public sealed class WalkTests
             LruGenEnabled = enabled,
             SwapBytes = 1 << 24,
             CheckInvariants = true,
+            TimeSliceAccesses = turnPerAccess ? 1 : new RunOptions().TimeSliceAccesses,
         }));
     }
 
@@ -143,16 +147,7 @@ public sealed class WalkTests
         // aging at MAX_NR_GENS before 6.14.)
         var touched = Enumerable.Range(0, 100).Select(i => (uint)i);
         var trace = Populate.Append(600u).Concat(touched).Append(600u).Concat(touched).Concat(touched).ToArray();
-        // Short time slices: each step runs the task anew, so its mm counts as used since the last walk.
-        var task = new TaskSpec("t", WorkloadSpec.FromTrace(trace), 1024 * Scenarios.Page, 0);
-        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { task }) }, new RunOptions
-        {
-            Rules = rules,
-            LruGenEnabled = 7,
-            SwapBytes = 1 << 24,
-            CheckInvariants = true,
-            TimeSliceAccesses = 1,
-        }));
+        var sim = Sim(trace, rules, enabled: 7, turnPerAccess: true); // each step runs the task anew: its mm counts as used
         var l = sim.Machine.Memcgs[1].Lruvecs[0];
         var policy = sim.Policy;
         var pt = sim.Machine.PageTables;
@@ -202,15 +197,7 @@ public sealed class WalkTests
         // reads no table though 20 PTEs are young. If not, it walks no mm, that filter is never allocated, and
         // the third walk reads both tables (a missing filter lets everything through).
         var touched = Enumerable.Range(0, 10).Concat(Enumerable.Range(512, 10)).Select(i => (uint)i);
-        var task = new TaskSpec("t", WorkloadSpec.FromTrace(Populate.Concat(touched).ToArray()), 1024 * Scenarios.Page, 0);
-        var sim = Engine.Simulation.Simulation.Create(new ScenarioSpec(new[] { new MemCgroupSpec("t", tasks: new[] { task }) }, new RunOptions
-        {
-            Rules = rules,
-            LruGenEnabled = enabled,
-            SwapBytes = 1 << 24,
-            CheckInvariants = true,
-            TimeSliceAccesses = 1, // each access is a scheduler turn, so the task's accesses mark its mm used
-        }));
+        var sim = Sim(Populate.Concat(touched).ToArray(), rules, enabled, turnPerAccess: true); // the 20 accesses mark the mm used
         var l = sim.Machine.Memcgs[1].Lruvecs[0];
         var policy = sim.Policy;
         sim.Step(1024);
